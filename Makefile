@@ -1,0 +1,36 @@
+# The interface for people: `make demo` and `make test` work on a fresh machine with only Python 3.11.
+# uv is installed into .tools/ (a private venv) when it is not on PATH; it then installs the locked stack.
+
+SHELL := /bin/bash
+PYTHON ?= python3.11
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+RUN := $(UV) run --frozen
+
+.PHONY: setup demo test lint format serve clean
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv
+
+setup: $(UV)
+	$(UV) sync --frozen --quiet
+
+demo: setup  ## Run the whole job on the embedded sample org and print a summary.
+	$(RUN) orghealth demo
+
+test: setup lint  ## Lint, then run the test suite.
+	$(RUN) pytest
+
+lint: setup
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+format: setup
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+serve: setup  ## Dagster's UI on http://127.0.0.1:3000 with the assets and their lineage.
+	mkdir -p dagster_home && DAGSTER_HOME=$(CURDIR)/dagster_home $(RUN) dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+clean:
+	rm -rf data/ dagster_home/ .pytest_cache .ruff_cache

@@ -1,0 +1,225 @@
+"""Ingest: export files and the org config → the raw layer, with bad rows quarantined in raw.rejected_rows."""
+
+
+from datetime import UTC, datetime
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from assets.ingest.extract import Extract
+from assets.ingest.hris import read_hris
+from assets.ingest.jira import read_jira
+from assets.model.sql_models import SQL_DIR, apply_comments, execute, model, query_frame
+from pipelines.errors import InputFileError, OrgHealthError
+from pipelines.resources import OrgHealthResource, RunSettings
+
+# Written by the ingest assets as a side effect; lineage runs through the asset that wrote them.
+SIDE_TABLES = frozenset({"raw.rejected_rows", "raw.hris_snapshots"})
+
+
+def _ensure_raw_tables(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
+    for table in tables:
+        m = model(table)
+        execute(con, m.body, {})
+        apply_comments(con, m)
+
+
+def _quarantine(
+    con: duckdb.DuckDBPyConnection, settings: RunSettings, table: str, extract: Extract, params: dict
+) -> pl.DataFrame:
+    """Record the extract's structural rejects and the typed problems SQL finds; return them all."""
+    con.execute(
+        "DELETE FROM raw.rejected_rows WHERE as_of = $as_of AND source_table = $table",
+        {"as_of": settings.as_of, "table": table},
+    )
+    query = (SQL_DIR / "quarantine" / f"{table}.sql").read_text(encoding="utf-8")
+    typed = query_frame(con, query, params)
+    typed = typed.with_columns(
+        pl.col("field").replace_strict(extract.headers, default=pl.col("field")).alias("column_name")
+    ).select("source_file", "source_line", "column_name", "value", "reason", pl.col("record").cast(pl.String))
+    rejects = pl.concat([extract.rejects_frame(), typed]).sort("source_file", "source_line")
+    con.register("rejects", rejects)
+    con.execute(
+        "INSERT INTO raw.rejected_rows BY NAME SELECT $as_of AS as_of, $table AS source_table, * FROM rejects",
+        {"as_of": settings.as_of, "table": table},
+    )
+    con.unregister("rejects")
+    return rejects
+
+
+def _check_rejected_share(settings: RunSettings, extract: Extract, rejects: pl.DataFrame) -> dict[str, float]:
+    """Fail when a file's share of rejected rows passes quality.max_rejected_share."""
+    limit = settings.config.quality.max_rejected_share
+    shares = {}
+    for file_name, read in extract.rows_read.items():
+        bad = rejects.filter(pl.col("source_file") == file_name)
+        lines = bad["source_line"].n_unique()
+        shares[file_name] = lines / read if read else 0.0
+        if read and shares[file_name] > limit:
+            first = bad.row(0, named=True)
+            column = f", column {first['column_name']!r}" if first["column_name"] else ""
+            raise InputFileError(
+                f"{file_name}: {lines} of {read} rows ({shares[file_name]:.1%}) were rejected, more than "
+                f"quality.max_rejected_share ({limit:.1%}); the first, line {first['source_line']}{column}: "
+                f"{first['reason']}. All of them are listed in raw.rejected_rows."
+            )
+    return shares
+
+
+def _fail_clearly(exc: OrgHealthError) -> dg.Failure:
+    return dg.Failure(description=str(exc), allow_retries=False)
+
+
+@dg.asset(
+    key=["raw", "hris_people"],
+    group_name="raw",
+    kinds={"duckdb", "csv"},
+    description=model("raw.hris_people").description,
+)
+def raw_hris_people(orghealth: OrgHealthResource) -> dg.MaterializeResult:
+    settings = orghealth.settings
+    try:
+        extract = read_hris(settings.hris_path, settings.config.hris)
+        with orghealth.connect() as con:
+            _ensure_raw_tables(con, "raw.hris_people", "raw.hris_snapshots", "raw.rejected_rows")
+            con.begin()
+            con.execute("DELETE FROM raw.hris_people WHERE as_of = $as_of", {"as_of": settings.as_of})
+            con.register("hris", extract.rows)
+            con.execute(
+                "INSERT INTO raw.hris_people BY NAME SELECT $as_of AS as_of, * FROM hris", {"as_of": settings.as_of}
+            )
+            con.unregister("hris")
+            date_formats = extract.notes["date_formats"]
+            rejects = _quarantine(
+                con, settings, "hris_people", extract, {"as_of": settings.as_of, "date_formats": date_formats}
+            )
+            con.execute("DELETE FROM raw.hris_snapshots WHERE as_of = $as_of", {"as_of": settings.as_of})
+            con.execute(
+                "INSERT INTO raw.hris_snapshots VALUES ($as_of, $file, $loaded_at, $encoding, $delimiter, "
+                "$date_formats, $column_map, $rows_read, $rows_rejected)",
+                {
+                    "as_of": settings.as_of,
+                    "file": str(settings.hris_path),
+                    "loaded_at": datetime.now(UTC).replace(tzinfo=None),
+                    "encoding": extract.notes["encoding"],
+                    "delimiter": extract.notes["delimiter"],
+                    "date_formats": date_formats,
+                    "column_map": ", ".join(f"{f} <- {h!r}" for f, h in extract.headers.items()),
+                    "rows_read": sum(extract.rows_read.values()),
+                    "rows_rejected": rejects["source_line"].n_unique(),
+                },
+            )
+            con.commit()
+        shares = _check_rejected_share(settings, extract, rejects)
+    except OrgHealthError as exc:
+        raise _fail_clearly(exc) from exc
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": extract.rows.height - rejects["source_line"].n_unique(),
+            "as_of": settings.as_of.isoformat(),
+            "file": str(settings.hris_path),
+            "encoding": extract.notes["encoding"],
+            "date_formats": ", ".join(extract.notes["date_formats"]),
+            "rejected_rows": rejects.height,
+            "rejected_share": max(shares.values(), default=0.0),
+            "rejected_examples": dg.MetadataValue.md(_markdown(rejects.head(10))),
+        }
+    )
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(["raw", "jira_issues"], group_name="raw", kinds={"duckdb", "jira"},
+                     description=model("raw.jira_issues").description),
+        dg.AssetSpec(["raw", "jira_issue_links"], group_name="raw", kinds={"duckdb", "jira"},
+                     description=model("raw.jira_issue_links").description),
+    ]
+)  # fmt: skip
+def raw_jira(orghealth: OrgHealthResource):
+    settings = orghealth.settings
+    try:
+        extract, links = read_jira(settings.jira_paths, settings.config.jira)
+        with orghealth.connect() as con:
+            _ensure_raw_tables(con, "raw.jira_issues", "raw.jira_issue_links", "raw.rejected_rows")
+            con.begin()
+            con.execute("DELETE FROM raw.jira_issues")
+            con.execute("DELETE FROM raw.jira_issue_links")
+            con.register("issues", extract.rows)
+            con.register("links", links)
+            con.execute("INSERT INTO raw.jira_issues BY NAME SELECT * FROM issues")
+            con.execute("INSERT INTO raw.jira_issue_links BY NAME SELECT * FROM links")
+            con.unregister("issues")
+            con.unregister("links")
+            rejects = _quarantine(con, settings, "jira_issues", extract, {"as_of": settings.as_of})
+            con.commit()
+        shares = _check_rejected_share(settings, extract, rejects)
+    except OrgHealthError as exc:
+        raise _fail_clearly(exc) from exc
+    yield dg.MaterializeResult(
+        asset_key=["raw", "jira_issues"],
+        metadata={
+            "dagster/row_count": extract.rows.height,
+            "files": dg.MetadataValue.json(extract.rows_read),
+            "rejected_rows": rejects.height,
+            "rejected_share": max(shares.values(), default=0.0),
+            "rejected_examples": dg.MetadataValue.md(_markdown(rejects.head(10))),
+        },
+    )
+    yield dg.MaterializeResult(asset_key=["raw", "jira_issue_links"], metadata={"dagster/row_count": links.height})
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(["raw", "config_work_streams"], group_name="raw", kinds={"duckdb", "yaml"},
+                     description=model("raw.config_work_streams").description),
+        dg.AssetSpec(["raw", "config_identity_aliases"], group_name="raw", kinds={"duckdb", "yaml"},
+                     description=model("raw.config_identity_aliases").description),
+    ]
+)  # fmt: skip
+def raw_org_config(orghealth: OrgHealthResource):
+    settings = orghealth.settings
+    streams = pl.DataFrame(
+        [
+            {
+                "position": position,
+                "stream_id": s.id,
+                "name": s.name,
+                "kind": s.kind,
+                "stl": s.stl,
+                "match_projects": s.match.projects,
+                "match_epics": s.match.epics,
+                "match_labels": s.match.labels,
+                "match_components": s.match.components,
+            }
+            for position, s in enumerate(settings.config.work_streams, start=1)
+        ],
+        schema={"position": pl.Int32, "stream_id": pl.String, "name": pl.String, "kind": pl.String, "stl": pl.String}
+        | {f"match_{k}": pl.List(pl.String) for k in ("projects", "epics", "labels", "components")},
+    )
+    aliases = pl.DataFrame(
+        [{"jira_identity": k, "employee_id": v} for k, v in settings.config.identity.aliases.items()],
+        schema={"jira_identity": pl.String, "employee_id": pl.String},
+    )
+    with orghealth.connect() as con:
+        _ensure_raw_tables(con, "raw.config_work_streams", "raw.config_identity_aliases")
+        con.begin()
+        for table, frame in (("config_work_streams", streams), ("config_identity_aliases", aliases)):
+            con.execute(f"DELETE FROM raw.{table}")
+            con.register("frame", frame)
+            con.execute(f"INSERT INTO raw.{table} BY NAME SELECT * FROM frame")
+            con.unregister("frame")
+        con.commit()
+    yield dg.MaterializeResult(asset_key=["raw", "config_work_streams"], metadata={"dagster/row_count": streams.height})
+    yield dg.MaterializeResult(
+        asset_key=["raw", "config_identity_aliases"], metadata={"dagster/row_count": aliases.height}
+    )
+
+
+def _markdown(frame: pl.DataFrame) -> str:
+    if frame.is_empty():
+        return "none"
+    shown = frame.select("source_file", "source_line", "column_name", "value", "reason")
+    lines = ["| " + " | ".join(shown.columns) + " |", "|" + "---|" * shown.width]
+    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in shown.iter_rows()]
+    return "\n".join(lines)

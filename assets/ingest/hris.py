@@ -1,0 +1,159 @@
+"""HRIS people exports (one row per person) → text rows under canonical field names.
+
+Only structural problems are judged here (a row with the wrong number of fields, a blank employee id);
+typed checks such as unparseable dates run in SQL (sql/raw/hris_people_rejects.sql) with the same date
+formats that staging uses, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import polars as pl
+
+from assets.ingest.csv_files import normalise_header, open_csv, read_records
+from assets.ingest.extract import Extract, Reject
+from pipelines.config import HrisConfig
+from pipelines.errors import InputFileError
+
+# Headers seen in common HRIS exports (BambooHR, Workday, HiBob, Personio, the HRDataset sample…),
+# matched after normalise_header(): case, spacing and punctuation do not matter.
+DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
+    "employee_id": ("Employee ID", "Employee #", "EmpID", "Employee Number", "Employee No", "Worker ID", "ID"),
+    "name": ("Full Name", "Name", "Employee Name", "Employee_Name", "Display Name", "Preferred Name"),
+    "email": ("Email", "Work Email", "Email Address", "Work Email Address", "Business Email"),
+    "manager_id": ("Manager ID", "ManagerID", "Manager Employee ID", "Supervisor ID", "Reports To ID",
+                   "Reporting to", "Reports To", "Manager #"),
+    "manager_email": ("Manager Email", "Manager Work Email", "Supervisor Email"),
+    "manager_name": ("Manager Name", "ManagerName", "Manager", "Supervisor", "Supervisor Name"),
+    "title": ("Job Title", "Title", "Position", "Job", "Role", "Job Profile"),
+    "department": ("Department", "Dept", "Org Unit", "Division"),
+    "team": ("Team", "Team Name", "Squad"),
+    "location": ("Location", "Office", "Work Location", "Site"),
+    "employment_type": ("Employment Type", "Worker Type", "Employee Type", "Worker Category"),
+    "hire_date": ("Hire Date", "DateofHire", "Date of Hire", "Start Date", "Original Hire Date"),
+    "termination_date": ("Termination Date", "DateofTermination", "Date of Termination", "Term Date",
+                         "End Date"),
+    "status": ("Status", "Employment Status", "EmploymentStatus", "Employee Status", "Worker Status"),
+}  # fmt: skip
+FIELDS = tuple(DEFAULT_HEADERS)
+REQUIRED = ("employee_id", "name", "title", "hire_date")
+MANAGER_FIELDS = ("manager_id", "manager_email", "manager_name")
+
+# Tried in this order by DuckDB's try_strptime; two-digit years come before four-digit ones because
+# "%Y" would read "1/5/24" as the year 24.
+ISO_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
+SLASH_FORMATS = {
+    "MM/DD/YYYY": ["%m/%d/%Y", "%m/%d/%y"],
+    "M/D/YY": ["%m/%d/%y", "%m/%d/%Y"],
+    "DD/MM/YYYY": ["%d/%m/%Y", "%d/%m/%y"],
+    "D/M/YY": ["%d/%m/%y", "%d/%m/%Y"],
+}
+_SLASH_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*$")
+
+
+def map_headers(path: Path, header: list[str], configured: dict[str, str]) -> dict[str, int]:
+    """Canonical field → column position; a missing required field is an error naming what was tried."""
+    positions = {normalise_header(h): i for i, h in reversed(list(enumerate(header)))}
+    found: dict[str, int] = {}
+    for field in FIELDS:
+        candidates = (configured[field],) if field in configured else DEFAULT_HEADERS[field]
+        for candidate in candidates:
+            if normalise_header(candidate) in positions:
+                found[field] = positions[normalise_header(candidate)]
+                break
+        else:
+            if field in configured:
+                raise InputFileError(
+                    f"{path}: the config maps {field} to the header {configured[field]!r}, which the file "
+                    f"does not have (its headers: {', '.join(header)})"
+                )
+    for field in REQUIRED:
+        if field not in found:
+            raise InputFileError(
+                f"{path}: required field {field} not found; looked for headers "
+                f"{', '.join(repr(h) for h in DEFAULT_HEADERS[field])} (map it in hris.columns)"
+            )
+    if not any(f in found for f in MANAGER_FIELDS):
+        looked = [h for f in MANAGER_FIELDS for h in DEFAULT_HEADERS[f]]
+        raise InputFileError(
+            f"{path}: no manager column found (manager_id, manager_email or manager_name); looked for headers "
+            f"{', '.join(repr(h) for h in looked)} (map one in hris.columns)"
+        )
+    return found
+
+
+def detect_date_format(values: Iterable[str | None], configured: str, path: Path) -> list[str]:
+    """The strftime formats to parse this file's dates with, ISO always accepted.
+
+    auto: a slash date whose first part exceeds 12 shows day-first; whose second part does, month-first.
+    Day-first evidence alone picks DD/MM/YYYY; otherwise US month-first. Evidence both ways is an error,
+    because no single reading of the file is right.
+    """
+    if configured == "YYYY-MM-DD":
+        return ISO_FORMATS
+    if configured != "auto":
+        return ISO_FORMATS + SLASH_FORMATS[configured]
+    day_first = month_first = None
+    for value in values:
+        match = _SLASH_DATE.match(value or "")
+        if not match:
+            continue
+        first, second = int(match[1]), int(match[2])
+        if first > 12 and second <= 12:
+            day_first = day_first or value
+        elif second > 12 and first <= 12:
+            month_first = month_first or value
+    if day_first and month_first:
+        raise InputFileError(
+            f"{path}: dates are ambiguous: {day_first!r} reads day-first but {month_first!r} month-first; "
+            "set hris.date_format to the format the export uses"
+        )
+    return ISO_FORMATS + SLASH_FORMATS["DD/MM/YYYY" if day_first else "MM/DD/YYYY"]
+
+
+def read_hris(path: Path, config: HrisConfig) -> Extract:
+    """Read an HRIS CSV into text columns named by canonical field, plus source_file and source_line."""
+    source = open_csv(path, config.encoding, config.delimiter)
+    records = read_records(source)
+    try:
+        _, header = next(records)
+    except StopIteration:
+        raise InputFileError(f"{path}: no header row") from None
+    header = [h.strip() for h in header]
+    columns = map_headers(path, header, config.columns)
+    file_name = str(path)
+
+    rows: list[dict] = []
+    rejects: list[Reject] = []
+    read = 0
+    for line, fields in records:
+        read += 1
+        record = dict(zip(header, fields, strict=False))
+        if len(fields) != len(header):
+            rejects.append(
+                Reject(file_name, line, None, None,
+                       f"row has {len(fields)} fields but the header has {len(header)}", record)
+            )  # fmt: skip
+            continue
+        row = {field: (fields[pos].strip() or None) for field, pos in columns.items()}
+        if row["employee_id"] is None:
+            rejects.append(Reject(file_name, line, header[columns["employee_id"]], None,
+                                  "employee id is blank", record))  # fmt: skip
+            continue
+        rows.append({"source_file": file_name, "source_line": line, **row})
+
+    frame = pl.DataFrame(rows, schema={"source_file": pl.String, "source_line": pl.Int64}
+                         | {f: pl.String for f in FIELDS})  # fmt: skip
+    date_formats = detect_date_format(
+        [*frame["hire_date"].to_list(), *frame["termination_date"].to_list()], config.date_format, path
+    )
+    return Extract(
+        rows=frame,
+        rejects=rejects,
+        rows_read={file_name: read},
+        headers={field: header[position] for field, position in columns.items()},
+        notes={"encoding": source.encoding, "delimiter": source.delimiter, "date_formats": date_formats},
+    )

@@ -1,0 +1,155 @@
+"""SQL models: one `.sql` file per table under sql/<schema>/, its header documenting the table.
+
+A file's header (the leading `--` lines) carries what DuckDB's COMMENTs and Dagster's asset descriptions
+show:
+
+    -- One row per person per as_of: typed and trimmed from raw.hris_people.   (the grain, first line)
+    -- materialized: snapshot                                                   (table | snapshot | ddl)
+    -- Any further free text is part of the description.
+    -- column employee_id: HRIS employee id, trimmed.
+
+`table` replaces the table each run; `snapshot` replaces only the rows of this run's as_of, so history
+accumulates; `ddl` is a CREATE TABLE IF NOT EXISTS for a table that Python code fills (the raw layer).
+Dependencies are read from the body: every `schema.table` it names in another layer file is upstream.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+LAYERS = ("raw", "staging", "core")
+_TABLE_REF = re.compile(r"\b(raw|staging|core|marts|quality)\.([a-z_][a-z0-9_]*)\b")
+
+
+@dataclass(frozen=True)
+class SqlModel:
+    schema: str
+    name: str
+    path: Path
+    grain: str
+    materialized: str
+    description: str
+    columns: dict[str, str]
+    body: str
+    upstream: tuple[str, ...] = field(default=())
+
+    @property
+    def table(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+def parse_model(path: Path) -> SqlModel:
+    schema, name = path.parent.name, path.stem
+    header: list[str] = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    while lines and lines[0].startswith("--"):
+        header.append(lines.pop(0)[2:].strip())
+    body = "\n".join(lines).strip()
+    if not header:
+        raise ValueError(f"{path}: starts with no header comment stating the table's grain")
+    grain, materialized, columns, text = header[0], "table", {}, []
+    for line in header[1:]:
+        if m := re.match(r"materialized:\s*(table|snapshot|ddl)\s*$", line):
+            materialized = m[1]
+        elif m := re.match(r"column\s+([a-z_][a-z0-9_]*):\s*(.+)$", line):
+            columns[m[1]] = m[2]
+        elif line:
+            text.append(line)
+    own = f"{schema}.{name}"
+    upstream = sorted({f"{s}.{t}" for s, t in _TABLE_REF.findall(re.sub(r"--[^\n]*", "", body))} - {own})
+    return SqlModel(schema, name, path, grain, materialized, " ".join([grain, *text]), columns, body,
+                    tuple(upstream))  # fmt: skip
+
+
+@cache
+def load_models(sql_dir: Path = SQL_DIR) -> tuple[SqlModel, ...]:
+    """Every model in sql/<layer>/, in layer order and then in dependency order within a layer."""
+    models = {m.table: m for layer in LAYERS for m in map(parse_model, sorted((sql_dir / layer).glob("*.sql")))}
+    ordered: list[SqlModel] = []
+    visiting: set[str] = set()
+
+    def visit(table: str) -> None:
+        model = models[table]
+        if model in ordered:
+            return
+        if table in visiting:
+            raise ValueError(f"SQL models depend on each other in a cycle through {table}")
+        visiting.add(table)
+        for dep in model.upstream:
+            if dep in models:
+                visit(dep)
+        visiting.discard(table)
+        ordered.append(model)
+
+    for table in models:
+        visit(table)
+    return tuple(ordered)
+
+
+def model(table: str) -> SqlModel:
+    return next(m for m in load_models() if m.table == table)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _params_for(statement: duckdb.Statement, params: dict[str, Any]) -> dict[str, Any] | None:
+    needed = statement.named_parameters
+    missing = needed - params.keys()
+    if missing:
+        raise KeyError(f"SQL needs parameter(s) {sorted(missing)} that the run does not provide")
+    return {k: params[k] for k in needed} if needed else None
+
+
+def execute(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> None:
+    """Run each statement of `sql`, passing it only the named parameters it uses."""
+    for statement in duckdb.extract_statements(sql):
+        con.execute(statement, _params_for(statement, params))
+
+
+def query_frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> pl.DataFrame:
+    """The result of a single SELECT as a polars frame."""
+    (statement,) = duckdb.extract_statements(sql)
+    return con.sql(statement.query, params=_params_for(statement, params)).pl()
+
+
+def apply_comments(con: duckdb.DuckDBPyConnection, m: SqlModel) -> None:
+    con.execute(f"COMMENT ON TABLE {m.table} IS {_quote(m.description)}")
+    for column, text in m.columns.items():
+        con.execute(f"COMMENT ON COLUMN {m.table}.{column} IS {_quote(text)}")
+
+
+def build(con: duckdb.DuckDBPyConnection, m: SqlModel, params: dict[str, Any]) -> int:
+    """Create or refresh the model's table inside one transaction; return its row count for this run."""
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {m.schema}")
+    con.begin()
+    try:
+        if m.materialized == "ddl":
+            execute(con, m.body, params)
+        elif m.materialized == "table":
+            execute(con, f"CREATE OR REPLACE TABLE {m.table} AS\n{m.body}", params)
+        else:
+            execute(con, f"CREATE TABLE IF NOT EXISTS {m.table} AS (\n{m.body}\n) WITH NO DATA", params)
+            con.execute(f"DELETE FROM {m.table} WHERE as_of = $as_of", {"as_of": params["as_of"]})
+            execute(con, f"INSERT INTO {m.table} BY NAME\n{m.body}", params)
+        apply_comments(con, m)
+        con.commit()
+    except Exception:
+        con.rollback()
+        raise
+    where = " WHERE as_of = $as_of" if m.materialized == "snapshot" else ""
+    return con.execute(f"SELECT count(*) FROM {m.table}{where}", {"as_of": params["as_of"]} if where else None
+                       ).fetchone()[0]  # fmt: skip
+
+
+def load_macros(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> None:
+    con.execute((sql_dir / "macros.sql").read_text(encoding="utf-8"))

@@ -1,0 +1,187 @@
+"""The org config: one YAML file validated by pydantic, so a typo is an error, not a silent default.
+
+Relative paths in the file are taken relative to the file's own folder, so a config and its exports can
+move together.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from pipelines.errors import ConfigError
+
+# Matches individual-contributor engineering titles; "Engineering Manager" and "VP Engineering" do not
+# match because "engineer" must be a whole word.
+DEFAULT_ENGINEER_TITLES = r"(?i)\b(engineer|developer|sre|architect|programmer)\b"
+DEFAULT_CONTRACTOR_TYPES = r"(?i)contract|consult|freelanc|agency|temp"
+
+HrisField = Literal[
+    "employee_id",
+    "name",
+    "email",
+    "manager_id",
+    "manager_email",
+    "manager_name",
+    "title",
+    "department",
+    "team",
+    "location",
+    "employment_type",
+    "hire_date",
+    "termination_date",
+    "status",
+]
+
+DateFormatName = Literal["auto", "YYYY-MM-DD", "MM/DD/YYYY", "DD/MM/YYYY", "M/D/YY", "D/M/YY"]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _check_regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc})") from exc
+    return pattern
+
+
+class HrisConfig(StrictModel):
+    path: Path | None = None
+    columns: dict[HrisField, str] = Field(
+        default_factory=dict, description="Canonical field -> header in the export, beside the defaults."
+    )
+    date_format: DateFormatName = "auto"
+    encoding: Literal["auto", "utf-8", "cp1252", "latin-1"] = "auto"
+    delimiter: Literal["auto", ",", ";", "\t", "|"] = "auto"
+    engineer_titles: str = DEFAULT_ENGINEER_TITLES
+    contractor_types: str = DEFAULT_CONTRACTOR_TYPES
+    team_source: Literal["manager", "column"] = "manager"
+
+    _regexes = field_validator("engineer_titles", "contractor_types")(_check_regex)
+
+
+class JiraConfig(StrictModel):
+    paths: list[Path] = Field(default_factory=list)
+    dependency_link_types: list[str] = Field(default_factory=lambda: ["Blocks"])
+    story_points_fields: list[str] = Field(
+        default_factory=lambda: [
+            "Custom field (Story Points)",
+            "Custom field (Story point estimate)",
+            "customfield_10016",
+            "customfield_10026",
+            "customfield_10002",
+        ],
+        description="CSV headers or JSON field ids holding story points, first non-empty wins.",
+    )
+    epic_link_fields: list[str] = Field(
+        default_factory=lambda: ["Custom field (Epic Link)", "customfield_10014"],
+    )
+
+
+class IdentityConfig(StrictModel):
+    aliases: dict[str, str] = Field(
+        default_factory=dict, description="Jira accountId or display name -> HRIS employee_id."
+    )
+
+
+class MatchRules(StrictModel):
+    projects: list[str] = Field(default_factory=list)
+    epics: list[str] = Field(default_factory=list)
+    labels: list[str] = Field(default_factory=list)
+    components: list[str] = Field(default_factory=list)
+
+
+class WorkStream(StrictModel):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str
+    kind: Literal["program", "product", "project"]
+    stl: str = Field(default="", description="Email of the single-threaded leader; empty when there is none.")
+    match: MatchRules = Field(default_factory=MatchRules)
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value == "unmapped":
+            raise ValueError("'unmapped' is reserved for items no stream matches")
+        return value
+
+    @field_validator("stl")
+    @classmethod
+    def _email_or_empty(cls, value: str) -> str:
+        value = value.strip()
+        if value and "@" not in value:
+            raise ValueError(f"stl must be an email address or empty, got {value!r}")
+        return value.lower()
+
+
+class QualityConfig(StrictModel):
+    max_rejected_share: float = Field(default=0.01, ge=0, le=1)
+
+
+class OrgConfig(StrictModel):
+    as_of: date | None = None
+    database: Path | None = None
+    hris: HrisConfig = Field(default_factory=HrisConfig)
+    jira: JiraConfig = Field(default_factory=JiraConfig)
+    identity: IdentityConfig = Field(default_factory=IdentityConfig)
+    work_streams: list[WorkStream] = Field(default_factory=list)
+    quality: QualityConfig = Field(default_factory=QualityConfig)
+
+    @model_validator(mode="after")
+    def _unique_stream_ids(self) -> OrgConfig:
+        seen: set[str] = set()
+        for stream in self.work_streams:
+            if stream.id in seen:
+                raise ValueError(f"work_streams: id {stream.id!r} is used twice")
+            seen.add(stream.id)
+        return self
+
+    def resolve_paths(self, base: Path) -> OrgConfig:
+        """Return a copy whose relative paths are taken from `base` (the config file's folder)."""
+
+        def absolute(path: Path | None) -> Path | None:
+            return None if path is None else (path if path.is_absolute() else base / path)
+
+        return self.model_copy(
+            update={
+                "database": absolute(self.database),
+                "hris": self.hris.model_copy(update={"path": absolute(self.hris.path)}),
+                "jira": self.jira.model_copy(update={"paths": [absolute(p) for p in self.jira.paths]}),
+            }
+        )
+
+
+def _format_validation_error(path: Path, exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        message = "unknown key (check its spelling)" if error["type"] == "extra_forbidden" else error["msg"]
+        problems.append(f"{where}: {message}")
+    return f"config file {path} is not valid: " + "; ".join(problems)
+
+
+def load_config(path: Path) -> OrgConfig:
+    """Read and validate the org config; raise ConfigError with every problem listed."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping of settings at the top level")
+    try:
+        config = OrgConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(path, exc)) from exc
+    return config.resolve_paths(path.resolve().parent)

@@ -1,0 +1,69 @@
+"""The short account of a run that `orghealth run` and `orghealth demo` print."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from assets.model.sql_models import load_models
+
+
+def summarize(db_path: Path, as_of: date) -> str:
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        lines = [f"database: {db_path}", f"as_of:    {as_of.isoformat()}", "", "rows per table (this as_of):"]
+        for m in load_models():
+            where = " WHERE as_of = $as_of" if _has_as_of(con, m.table) else ""
+            count = con.execute(f"SELECT count(*) FROM {m.table}{where}", {"as_of": as_of} if where else None)
+            lines.append(f"  {m.table:<32} {count.fetchone()[0]:>9,}")
+        match = con.execute(
+            "SELECT matched_assignees, assignees, match_rate, matched_items, assigned_items, item_match_rate "
+            "FROM core.identity_match WHERE as_of = $as_of",
+            {"as_of": as_of},
+        ).fetchone()
+        if match:
+            lines += [
+                "",
+                f"identity match: {match[0]} of {match[1]} Jira assignees ({_pct(match[2])}), "
+                f"covering {match[3]:,} of {match[4]:,} assigned issues ({_pct(match[5])})",
+            ]
+            unmatched = con.execute(
+                "SELECT display_name, assigned_items FROM core.identity_map "
+                "WHERE employee_id IS NULL AND assigned_items > 0 ORDER BY assigned_items DESC, display_name LIMIT 5"
+            ).fetchall()
+            lines += [f"  unmatched: {name} ({items} issues)" for name, items in unmatched]
+        rejected = con.execute(
+            "SELECT source_file, count(DISTINCT source_line), any_value(reason ORDER BY source_line) "
+            "FROM raw.rejected_rows WHERE as_of = $as_of GROUP BY source_file ORDER BY source_file",
+            {"as_of": as_of},
+        ).fetchall()
+        lines += ["", f"rejected rows: {sum(r[1] for r in rejected)} (see raw.rejected_rows)"]
+        lines += [f"  {Path(f).name}: {n} (first: {reason})" for f, n, reason in rejected]
+        problems = con.execute(
+            "SELECT employee_id, problem FROM core.reporting_lines WHERE as_of = $as_of AND problem IS NOT NULL "
+            "ORDER BY employee_id",
+            {"as_of": as_of},
+        ).fetchall()
+        if problems:
+            lines += ["", f"reporting-line problems: {len(problems)} (see core.reporting_lines)"]
+            lines += [f"  {employee}: {problem}" for employee, problem in problems[:5]]
+        return "\n".join(lines)
+    finally:
+        con.close()
+
+
+def _has_as_of(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = table.split(".")
+    return bool(
+        con.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = $s AND table_name = $t "
+            "AND column_name = 'as_of'",
+            {"s": schema, "t": name},
+        ).fetchall()
+    )
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"

@@ -1,0 +1,134 @@
+-- One row per Jira issue: its place in the issue hierarchy, its work stream and the employee it is assigned to.
+-- An issue's work stream is the first rule that matches, in the order epic (the issue, its parents or its
+-- epic is a listed epic), component, label, project; ties go to the stream listed first in the config.
+-- A sub-task takes its parent's stream when the parent is in the export. No match: stream_id 'unmapped'.
+-- column issue_key: Issue key.
+-- column issue_id: Jira's numeric issue id.
+-- column summary: Summary.
+-- column project_key: Project key.
+-- column issue_type: Issue type name.
+-- column is_subtask: True for sub-tasks.
+-- column status: Workflow status.
+-- column status_category: To Do, In Progress or Done.
+-- column is_resolved: True when the issue has a resolution date.
+-- column created_at: When the issue was created.
+-- column resolved_at: When it was resolved; NULL while open.
+-- column parent_key: Parent issue key (from the key, or the numeric parent id looked up in the export); NULL when unknown.
+-- column parent_id: Parent numeric issue id, where the export gives one.
+-- column parent_in_export: Whether the parent is in the export; NULL for an issue without a parent.
+-- column epic_key: The epic the issue belongs to: its Epic Link, or the nearest Epic among itself and its parents.
+-- column story_points: Story points; NULL when not estimated.
+-- column labels: Labels.
+-- column components: Components.
+-- column assignee_identity: The assignee's key in core.identity_map; NULL when unassigned.
+-- column assignee_name: The assignee's Jira display name.
+-- column assignee_employee_id: The assignee's HRIS employee id; NULL when unassigned or unmatched.
+-- column stream_id: Work stream id from core.work_streams, or 'unmapped'.
+-- column stream_rule: The kind of rule that placed it: epic, component, label or project; NULL when unmapped.
+-- column stream_from_parent: True when a sub-task took its parent's stream.
+-- column source_file: Export the issue came from.
+-- column source_line: Line (CSV) or position (JSON) of the issue there.
+WITH RECURSIVE issues AS (
+    SELECT
+        i.*,
+        coalesce(i.parent_key, by_id.issue_key) AS resolved_parent_key
+    FROM staging.jira_issues AS i
+    LEFT JOIN staging.jira_issues AS by_id ON by_id.issue_id = i.parent_id
+),
+ancestry(issue_key, ancestor_key, depth) AS (
+    SELECT issue_key, resolved_parent_key, 1 FROM issues WHERE resolved_parent_key IS NOT NULL
+    UNION ALL
+    SELECT a.issue_key, p.resolved_parent_key, a.depth + 1
+    FROM ancestry AS a
+    JOIN issues AS p ON p.issue_key = a.ancestor_key
+    WHERE p.resolved_parent_key IS NOT NULL AND a.depth < 10
+),
+lineage AS (
+    -- The issue's ancestors, nearest first, with the issue types of those in the export.
+    SELECT
+        a.issue_key,
+        list(a.ancestor_key ORDER BY a.depth) AS ancestors,
+        list(a.ancestor_key ORDER BY a.depth) FILTER (WHERE p.issue_type = 'Epic') AS epic_ancestors,
+        list(p.epic_key ORDER BY a.depth) FILTER (WHERE p.epic_key IS NOT NULL) AS ancestor_epic_links
+    FROM ancestry AS a
+    LEFT JOIN issues AS p ON p.issue_key = a.ancestor_key
+    GROUP BY a.issue_key
+),
+items AS (
+    SELECT
+        i.*,
+        coalesce(
+            i.epic_key,
+            CASE WHEN i.issue_type = 'Epic' THEN i.issue_key END,
+            l.epic_ancestors[1],
+            l.ancestor_epic_links[1]
+        ) AS effective_epic_key,
+        list_distinct(list_concat([i.issue_key], coalesce(l.ancestors, []), [i.epic_key],
+                                  coalesce(l.ancestor_epic_links, []))) AS lineage_keys
+    FROM issues AS i
+    LEFT JOIN lineage AS l ON l.issue_key = i.issue_key
+),
+rules AS (
+    SELECT stream_id, position, 1 AS rule_rank, 'epic' AS rule, lower(unnest(match_epics)) AS value
+    FROM core.work_streams
+    UNION ALL
+    SELECT stream_id, position, 2, 'component', lower(unnest(match_components)) FROM core.work_streams
+    UNION ALL
+    SELECT stream_id, position, 3, 'label', lower(unnest(match_labels)) FROM core.work_streams
+    UNION ALL
+    SELECT stream_id, position, 4, 'project', lower(unnest(match_projects)) FROM core.work_streams
+),
+candidates AS (
+    SELECT i.issue_key, r.stream_id, r.rule, r.rule_rank, r.position
+    FROM items AS i
+    JOIN rules AS r ON (
+        (r.rule = 'epic' AND list_contains(list_transform(i.lineage_keys, lambda k: lower(k)), r.value))
+        OR (r.rule = 'component' AND list_contains(list_transform(i.components, lambda k: lower(k)), r.value))
+        OR (r.rule = 'label' AND list_contains(list_transform(i.labels, lambda k: lower(k)), r.value))
+        OR (r.rule = 'project' AND lower(i.project_key) = r.value)
+    )
+),
+own_stream AS (
+    SELECT issue_key, arg_min(stream_id, (rule_rank, position)) AS stream_id, arg_min(rule, (rule_rank, position)) AS rule
+    FROM candidates
+    GROUP BY issue_key
+)
+SELECT
+    i.issue_key,
+    i.issue_id,
+    i.summary,
+    i.project_key,
+    i.issue_type,
+    i.is_subtask,
+    i.status,
+    i.status_category,
+    i.resolved_at IS NOT NULL AS is_resolved,
+    i.created_at,
+    i.resolved_at,
+    i.resolved_parent_key AS parent_key,
+    i.parent_id,
+    CASE WHEN i.resolved_parent_key IS NOT NULL OR i.parent_id IS NOT NULL THEN parent.issue_key IS NOT NULL END
+        AS parent_in_export,
+    i.effective_epic_key AS epic_key,
+    i.story_points,
+    i.labels,
+    i.components,
+    CASE WHEN coalesce(i.assignee_account_id, i.assignee_email, i.assignee_name) IS NOT NULL THEN
+        jira_identity_key(i.assignee_account_id, i.assignee_email, i.assignee_name)
+    END AS assignee_identity,
+    i.assignee_name,
+    m.employee_id AS assignee_employee_id,
+    CASE
+        WHEN i.is_subtask AND parent.issue_key IS NOT NULL THEN coalesce(parent_stream.stream_id, 'unmapped')
+        ELSE coalesce(own.stream_id, 'unmapped')
+    END AS stream_id,
+    CASE WHEN i.is_subtask AND parent.issue_key IS NOT NULL THEN parent_stream.rule ELSE own.rule END AS stream_rule,
+    coalesce(i.is_subtask AND parent.issue_key IS NOT NULL, false) AS stream_from_parent,
+    i.source_file,
+    i.source_line
+FROM items AS i
+LEFT JOIN issues AS parent ON parent.issue_key = i.resolved_parent_key
+LEFT JOIN own_stream AS own ON own.issue_key = i.issue_key
+LEFT JOIN own_stream AS parent_stream ON parent_stream.issue_key = i.resolved_parent_key
+LEFT JOIN core.identity_map AS m
+    ON m.identity_key = jira_identity_key(i.assignee_account_id, i.assignee_email, i.assignee_name)

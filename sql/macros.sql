@@ -1,0 +1,67 @@
+-- Functions the models share, loaded on every connection the pipeline opens.
+
+-- Month abbreviations as Jira writes them in the languages it ships (en, de, fr, es, pt, it, nl), folded
+-- to lower case without accents or a trailing dot; a name not listed gives NULL, so only that date is lost.
+CREATE OR REPLACE MACRO jira_month(token) AS (
+    MAP {
+        'jan': 1, 'janv': 1, 'ene': 1, 'gen': 1, 'january': 1, 'januar': 1, 'janvier': 1,
+        'feb': 2, 'fev': 2, 'fevr': 2, 'february': 2, 'februar': 2,
+        'mar': 3, 'mrz': 3, 'mars': 3, 'mrt': 3, 'march': 3, 'marz': 3,
+        'apr': 4, 'avr': 4, 'abr': 4, 'april': 4, 'avril': 4,
+        'may': 5, 'mai': 5, 'mag': 5, 'mei': 5,
+        'jun': 6, 'juin': 6, 'giu': 6, 'june': 6, 'juni': 6,
+        'jul': 7, 'juil': 7, 'lug': 7, 'july': 7, 'juli': 7,
+        'aug': 8, 'aout': 8, 'ago': 8, 'august': 8,
+        'sep': 9, 'sept': 9, 'set': 9, 'september': 9,
+        'oct': 10, 'okt': 10, 'out': 10, 'ott': 10, 'october': 10, 'oktober': 10,
+        'nov': 11, 'november': 11,
+        'dec': 12, 'dez': 12, 'dic': 12, 'december': 12, 'dezember': 12
+    }[rtrim(strip_accents(lower(trim(token))), '.')]
+);
+
+-- Jira's day/month-name/year dates ("12/Jan/24 3:04 PM", "3/Mär/24 15:04") as a TIMESTAMP.
+CREATE OR REPLACE MACRO jira_dmy_timestamp(s) AS (
+    WITH parts AS (
+        SELECT regexp_extract(
+            trim(s),
+            '^(\d{1,2})[/ -]([^/ -]+)[/ -](\d{2}|\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp])?\.?[Mm]?\.?)?$',
+            ['day', 'month', 'year', 'hour', 'minute', 'second', 'meridiem']
+        ) AS p
+    )
+    SELECT try(make_timestamp(
+        CASE WHEN length(p.year) = 2 THEN 2000 + p.year::INT ELSE p.year::INT END,
+        jira_month(p.month),
+        p.day::INT,
+        CASE
+            WHEN p.hour = '' THEN 0
+            WHEN lower(p.meridiem) = 'p' AND p.hour::INT < 12 THEN p.hour::INT + 12
+            WHEN lower(p.meridiem) = 'a' AND p.hour::INT = 12 THEN 0
+            ELSE p.hour::INT
+        END,
+        CASE WHEN p.minute = '' THEN 0 ELSE p.minute::INT END,
+        CASE WHEN p.second = '' THEN 0 ELSE p.second::DOUBLE END
+    ))
+    FROM parts
+    WHERE p.day <> ''
+);
+
+-- Any date Jira exports: REST's ISO 8601 with offset (kept as UTC) or the CSV's day/month-name/year.
+CREATE OR REPLACE MACRO jira_timestamp(s) AS coalesce(
+    timezone('UTC', try_strptime(s, ['%Y-%m-%dT%H:%M:%S.%g%z', '%Y-%m-%dT%H:%M:%S%z'])),
+    try_strptime(s, ['%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d']),
+    jira_dmy_timestamp(s)
+);
+
+-- A person's name folded for matching: accents, case, punctuation and spacing do not count.
+CREATE OR REPLACE MACRO person_name_key(s) AS nullif(
+    trim(regexp_replace(regexp_replace(strip_accents(lower(s)), '[^a-z0-9 ]', ' ', 'g'), '\s+', ' ', 'g')),
+    ''
+);
+
+-- One key per Jira person across exports: the accountId (Cloud) or user name (Data Center) when there is
+-- one, else the email, else the display name.
+CREATE OR REPLACE MACRO jira_identity_key(account_id, email, display_name) AS coalesce(
+    account_id,
+    'email:' || lower(email),
+    'name:' || display_name
+);

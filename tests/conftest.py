@@ -1,0 +1,38 @@
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.resources import RunSettings, resolve_settings
+from pipelines.runner import RunResult, run_pipeline
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SMALL_ORG = FIXTURES / "small_org"
+AS_OF = date(2026, 11, 20)
+
+
+def run_small_org(db: Path, **overrides) -> RunResult:
+    settings: RunSettings = resolve_settings(SMALL_ORG / "orghealth.yaml", db_path=db, **overrides)
+    return run_pipeline(settings)
+
+
+@pytest.fixture(scope="session")
+def small_org_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-worked small org (tests/fixtures/small_org), run once through the real Dagster job."""
+    db = tmp_path_factory.mktemp("small_org") / "orghealth.duckdb"
+    run_small_org(db)
+    return db
+
+
+@pytest.fixture
+def sql(small_org_db: Path) -> Callable[..., list[tuple]]:
+    """Run a query against the small org's database and return all rows."""
+    con = duckdb.connect(str(small_org_db), read_only=True)
+
+    def query(text: str, params: dict | None = None) -> list[tuple]:
+        return con.execute(text, params).fetchall()
+
+    yield query
+    con.close()
