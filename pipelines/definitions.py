@@ -1,6 +1,5 @@
 """The Dagster code location: `dagster dev -w workspace.yaml` loads `defs` from here."""
 
-
 import dagster as dg
 
 from assets.ingest.assets import raw_hris_people, raw_jira, raw_org_config

@@ -1,6 +1,5 @@
 """The one resource every asset uses: the run's settings (config, input paths, as_of) and its DuckDB file."""
 
-
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager

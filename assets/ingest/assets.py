@@ -1,6 +1,5 @@
 """Ingest: export files and the org config → the raw layer, with bad rows quarantined in raw.rejected_rows."""
 
-
 from datetime import UTC, datetime
 
 import dagster as dg

@@ -1,6 +1,5 @@
 """Model: one Dagster asset per SQL file under sql/staging and sql/core, built by a single factory."""
 
-
 import dagster as dg
 
 from assets.ingest.assets import SIDE_TABLES

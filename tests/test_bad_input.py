@@ -1,0 +1,130 @@
+"""Bad input through the real job: clear errors naming file, line and column; nothing lost; no half-written DB."""
+
+import hashlib
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.resources import resolve_settings
+from pipelines.runner import RunFailed, run_pipeline
+from tests.conftest import SMALL_ORG, run_small_org
+
+HEADER = "Employee ID,Full Name,Work Email,Manager ID,Job Title,Hire Date\n"
+
+
+def org_copy(tmp_path: Path, *, hris: str | None = None, config_extra: str = "") -> Path:
+    """A copy of the small org in tmp_path, optionally with another HRIS file or extra config."""
+    root = tmp_path / "org"
+    shutil.copytree(SMALL_ORG, root)
+    if hris is not None:
+        (root / "hris.csv").write_text(hris, encoding="utf-8")
+    config = (root / "orghealth.yaml").read_text(encoding="utf-8")
+    (root / "orghealth.yaml").write_text(config + config_extra, encoding="utf-8")
+    return root / "orghealth.yaml"
+
+
+def run(config: Path, db: Path, as_of: date = date(2026, 11, 20)):
+    return run_pipeline(resolve_settings(config, db_path=db, as_of=as_of))
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_too_many_rejected_rows_fail_the_run_and_keep_the_previous_database(tmp_path):
+    db = tmp_path / "orghealth.duckdb"
+    run_small_org(db)
+    before = digest(db)
+    # The small org's HRIS file has 2 rejected rows of 13 (15.4%); the default threshold is 1%.
+    config = org_copy(tmp_path)
+    config.write_text(config.read_text().replace("max_rejected_share: 0.5", "max_rejected_share: 0.01"))
+
+    with pytest.raises(RunFailed) as failure:
+        run(config, db)
+
+    message = str(failure.value)
+    assert "hris.csv: 2 of 13 rows (15.4%) were rejected" in message
+    assert "line 13, column 'DateofHire'" in message
+    assert "raw.rejected_rows" in message
+    assert digest(db) == before
+    assert not list(tmp_path.glob(".*building*"))
+
+
+def test_a_failed_first_run_leaves_no_database(tmp_path):
+    config = org_copy(tmp_path, hris=HEADER.replace(",Hire Date", "") + "E1,Ana Lima,ana@x.example,,CEO\n")
+    db = tmp_path / "new.duckdb"
+    with pytest.raises(RunFailed):
+        run(config, db)
+    assert not db.exists()
+
+
+def test_missing_required_column_names_file_field_and_headers_tried(tmp_path):
+    config = org_copy(tmp_path, hris=HEADER.replace(",Hire Date", "") + "E1,Ana Lima,ana@x.example,,CEO\n")
+    with pytest.raises(RunFailed) as failure:
+        run(config, tmp_path / "db.duckdb")
+    message = str(failure.value)
+    assert "hris.csv: required field hire_date not found" in message
+    assert "'Hire Date'" in message and "'DateofHire'" in message
+
+
+def test_manager_cycles_unknown_and_ambiguous_managers_are_kept_with_their_problem(tmp_path):
+    hris = HEADER + (
+        "E1,Ana Lima,ana@x.example,,CEO,2020-01-01\n"
+        "E2,Bo Chen,bo@x.example,E3,Engineer,2020-01-01\n"  # E2 -> E3 -> E4 -> E2: a cycle
+        "E3,Cy Diaz,cy@x.example,E4,Engineer,2020-01-01\n"
+        "E4,Di Eze,di@x.example,E2,Engineer,2020-01-01\n"
+        "E5,Ed Fox,ed@x.example,Z99,Engineer,2020-01-01\n"  # Z99 is nobody
+        "E6,Sam Lee,sam1@x.example,E1,Engineer,2020-01-01\n"
+        "E7,Sam Lee,sam2@x.example,E1,Engineer,2020-01-01\n"
+        "E8,Flo Gil,flo@x.example,Sam Lee,Engineer,2020-01-01\n"  # two people are called Sam Lee
+        "E9,Gia Ho,gia@x.example,E9,Engineer,2020-01-01\n"  # her own manager: a cycle of one
+    )
+    db = tmp_path / "db.duckdb"
+    run(org_copy(tmp_path, hris=hris), db)
+
+    con = duckdb.connect(str(db), read_only=True)
+    rows = {
+        e: rest
+        for e, *rest in con.execute(
+            "SELECT employee_id, resolved_by, manager_id, problem FROM core.reporting_lines"
+        ).fetchall()
+    }
+    # The cycle is cut at its lowest id (E2); E3 and E4 keep their managers.
+    assert rows["E2"] == [
+        "cycle",
+        None,
+        "reporting cycle E2 -> E3 -> E4 -> E2; this link is cut so the tree has a root",
+    ]
+    assert rows["E3"] == ["id", "E4", None]
+    assert rows["E4"] == ["id", "E2", None]
+    assert rows["E5"] == ["unknown", None, "manager Z99 matches no employee id, email or name in the snapshot"]
+    assert rows["E8"][:2] == ["ambiguous_name", None]
+    assert "matches 2 people" in rows["E8"][2]
+    assert rows["E9"][:2] == ["cycle", None]
+    # Nobody is lost: all nine people are in core.people.
+    assert con.execute("SELECT count(*) FROM core.people").fetchone() == (9,)
+    con.close()
+
+
+def test_ragged_and_blank_id_rows_are_quarantined_with_their_line(tmp_path):
+    hris = HEADER + (
+        "E1,Ana Lima,ana@x.example,,CEO,2020-01-01\n"
+        "E2,Bo Chen,bo@x.example,E1,Engineer\n"  # line 3: one field short
+        ",No Id,noid@x.example,E1,Engineer,2020-01-01\n"  # line 4: blank id
+        "E4,Di Eze,di@x.example,E1,Engineer,2020-01-01\n"
+    )
+    db = tmp_path / "db.duckdb"
+    run(org_copy(tmp_path, hris=hris), db)
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute(
+        "SELECT source_line, column_name, reason FROM raw.rejected_rows WHERE source_table = 'hris_people' "
+        "ORDER BY source_line"
+    ).fetchall() == [
+        (3, None, "row has 5 fields but the header has 6"),
+        (4, "Employee ID", "employee id is blank"),
+    ]
+    assert con.execute("SELECT list(employee_id ORDER BY employee_id) FROM core.people").fetchone() == (["E1", "E4"],)
+    con.close()
