@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipelines.errors import ConfigError
 
@@ -135,14 +135,14 @@ class OrgConfig(StrictModel):
     work_streams: list[WorkStream] = Field(default_factory=list)
     quality: QualityConfig = Field(default_factory=QualityConfig)
 
-    @model_validator(mode="after")
-    def _unique_stream_ids(self) -> OrgConfig:
-        seen: set[str] = set()
-        for stream in self.work_streams:
-            if stream.id in seen:
-                raise ValueError(f"work_streams: id {stream.id!r} is used twice")
-            seen.add(stream.id)
-        return self
+    @field_validator("work_streams")
+    @classmethod
+    def _unique_stream_ids(cls, streams: list[WorkStream]) -> list[WorkStream]:
+        ids = [stream.id for stream in streams]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"stream id(s) {', '.join(map(repr, repeated))} used more than once")
+        return streams
 
     def resolve_paths(self, base: Path) -> OrgConfig:
         """Return a copy whose relative paths are taken from `base` (the config file's folder)."""

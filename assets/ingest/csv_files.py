@@ -64,7 +64,7 @@ def open_csv(path: Path, encoding: str = "auto", delimiter: str = "auto") -> Csv
     text, used = decode(path, encoding)
     if not text.strip():
         raise InputFileError(f"{path} is empty: expected a header row and at least one data row")
-    first_line = text.split("\n", 1)[0].rstrip("\r")
+    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]  # Excel for Mac ends lines with CR alone
     return CsvText(path, text, used, sniff_delimiter(first_line) if delimiter == "auto" else delimiter)
 
 

@@ -42,15 +42,19 @@ FIELDS = tuple(DEFAULT_HEADERS)
 REQUIRED = ("employee_id", "name", "title", "hire_date")
 MANAGER_FIELDS = ("manager_id", "manager_email", "manager_name")
 
-# Tried in this order by DuckDB's try_strptime; two-digit years come before four-digit ones because
-# "%Y" would read "1/5/24" as the year 24.
+# Tried in this order by DuckDB's try_strptime. Two-digit years come first because "%Y" would read
+# "1/5/24" as the year 24, while "%y" refuses "1/5/2024" and lets "%Y" take it. Slashes, dots and dashes
+# all separate day, month and year in real exports ("25.12.2020" from German Excel).
 ISO_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
-SLASH_FORMATS = {
-    "MM/DD/YYYY": ["%m/%d/%Y", "%m/%d/%y"],
-    "M/D/YY": ["%m/%d/%y", "%m/%d/%Y"],
-    "DD/MM/YYYY": ["%d/%m/%Y", "%d/%m/%y"],
-    "D/M/YY": ["%d/%m/%y", "%d/%m/%Y"],
-}
+
+
+def _numeric_formats(order: str) -> list[str]:
+    return [order.replace("/", sep) + year for sep in "/.-" for year in ("%y", "%Y")]
+
+
+DAY_FIRST = _numeric_formats("%d/%m/")
+MONTH_FIRST = _numeric_formats("%m/%d/")
+SLASH_FORMATS = {"MM/DD/YYYY": MONTH_FIRST, "M/D/YY": MONTH_FIRST, "DD/MM/YYYY": DAY_FIRST, "D/M/YY": DAY_FIRST}
 _SLASH_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*$")
 
 

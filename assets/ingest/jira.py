@@ -201,7 +201,7 @@ def _read_json(path: Path, config: JiraConfig, issues: list, links: list, reject
             "parent_id": _text(parent.get("id")),
             "epic_link": next((_text(fields.get(f)) for f in config.epic_link_fields if fields.get(f)), None),
             "story_points": next(
-                (_text(fields.get(f)) for f in config.story_points_fields if fields.get(f) is not None), None
+                (value for f in config.story_points_fields if (value := _text(fields.get(f))) is not None), None
             ),
             "labels": [str(v) for v in fields.get("labels") or []],
             "components": [c.get("name") for c in fields.get("components") or [] if c.get("name")],
