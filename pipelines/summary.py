@@ -35,12 +35,13 @@ def summarize(db_path: Path, as_of: date) -> str:
             ).fetchall()
             lines += [f"  unmatched: {name} ({items} issues)" for name, items in unmatched]
         rejected = con.execute(
-            "SELECT source_file, count(DISTINCT source_line), any_value(reason ORDER BY source_line) "
-            "FROM raw.rejected_rows WHERE as_of = $as_of GROUP BY source_file ORDER BY source_file",
+            "SELECT source_file, count(DISTINCT source_line), "
+            "arg_min('line ' || source_line || coalesce(', column ' || column_name, '') || ': ' || reason, "
+            "source_line) FROM raw.rejected_rows WHERE as_of = $as_of GROUP BY source_file ORDER BY source_file",
             {"as_of": as_of},
         ).fetchall()
         lines += ["", f"rejected rows: {sum(r[1] for r in rejected)} (see raw.rejected_rows)"]
-        lines += [f"  {Path(f).name}: {n} (first: {reason})" for f, n, reason in rejected]
+        lines += [f"  {Path(f).name}: {n} (first, {first})" for f, n, first in rejected]
         problems = con.execute(
             "SELECT employee_id, problem FROM core.reporting_lines WHERE as_of = $as_of AND problem IS NOT NULL "
             "ORDER BY employee_id",

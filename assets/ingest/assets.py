@@ -90,9 +90,12 @@ def raw_hris_people(orghealth: OrgHealthResource) -> dg.MaterializeResult:
             )
             con.unregister("hris")
             date_formats = extract.notes["date_formats"]
-            rejects = _quarantine(
-                con, settings, "hris_people", extract, {"as_of": settings.as_of, "date_formats": date_formats}
-            )
+            params = {
+                "as_of": settings.as_of,
+                "date_formats": date_formats,
+                "date_format_label": extract.notes["date_format_label"],
+            }
+            rejects = _quarantine(con, settings, "hris_people", extract, params)
             con.execute("DELETE FROM raw.hris_snapshots WHERE as_of = $as_of", {"as_of": settings.as_of})
             con.execute(
                 "INSERT INTO raw.hris_snapshots VALUES ($as_of, $file, $loaded_at, $encoding, $delimiter, "

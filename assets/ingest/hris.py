@@ -89,6 +89,15 @@ def map_headers(path: Path, header: list[str], configured: dict[str, str]) -> di
     return found
 
 
+def describe_date_formats(formats: list[str]) -> str:
+    """The formats in the words an export's reader uses, for messages."""
+    if formats[len(ISO_FORMATS) :][:1] == DAY_FIRST[:1]:
+        return "DD/MM/YYYY or DD/MM/YY (or ISO YYYY-MM-DD)"
+    if formats[len(ISO_FORMATS) :][:1] == MONTH_FIRST[:1]:
+        return "MM/DD/YYYY or MM/DD/YY (or ISO YYYY-MM-DD)"
+    return "ISO YYYY-MM-DD"
+
+
 def detect_date_format(values: Iterable[str | None], configured: str, path: Path) -> list[str]:
     """The strftime formats to parse this file's dates with, ISO always accepted.
 
@@ -159,5 +168,10 @@ def read_hris(path: Path, config: HrisConfig) -> Extract:
         rejects=rejects,
         rows_read={file_name: read},
         headers={field: header[position] for field, position in columns.items()},
-        notes={"encoding": source.encoding, "delimiter": source.delimiter, "date_formats": date_formats},
+        notes={
+            "encoding": source.encoding,
+            "delimiter": source.delimiter,
+            "date_formats": date_formats,
+            "date_format_label": describe_date_formats(date_formats),
+        },
     )

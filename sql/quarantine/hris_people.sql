@@ -17,12 +17,12 @@ SELECT source_file, source_line, 'hire_date', hire_date, 'hire date is blank', t
 FROM ranked WHERE hire_date IS NULL
 UNION ALL
 SELECT source_file, source_line, 'hire_date', hire_date,
-       'hire date is not a date in the expected formats (' || array_to_string($date_formats, ' or ') || ')',
+       'hire date is not a date in the form ' || $date_format_label,
        to_json(ranked)
 FROM ranked WHERE hire_date IS NOT NULL AND try_strptime(hire_date, $date_formats) IS NULL
 UNION ALL
 SELECT source_file, source_line, 'termination_date', termination_date,
-       'termination date is not a date in the expected formats (' || array_to_string($date_formats, ' or ') || ')',
+       'termination date is not a date in the form ' || $date_format_label,
        to_json(ranked)
 FROM ranked WHERE termination_date IS NOT NULL AND try_strptime(termination_date, $date_formats) IS NULL
 UNION ALL
