@@ -1,0 +1,110 @@
+"""`orghealth demo` on the embedded sample org: the data loads as the generator planted it.
+
+Expected values come from the generator's own record of what it planted (assets/sample_org/data/
+planted.json, written while generating, independent of the pipeline), and from its README.
+"""
+
+import json
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from assets.sample_org import SAMPLE_DIR
+
+PLANTED = json.loads((SAMPLE_DIR / "planted.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "demo", "--db", str(db)], capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    yield result.stdout, con
+    con.close()
+
+
+def one(con, sql, params=None):
+    return con.execute(sql, params).fetchone()
+
+
+def test_demo_prints_where_the_database_is_and_a_summary(demo):
+    stdout, _ = demo
+    assert "database: " in stdout and "as_of:    2026-11-20" in stdout
+    assert "core.work_items" in stdout and "identity match:" in stdout
+    assert "unmatched: Alex Vendor (8 issues)" in stdout
+    assert f"hris_people.csv: 1 (first, line {PLANTED['malformed_hris_line']}, column Hire Date" in stdout
+
+
+def test_every_row_is_loaded_or_quarantined(demo):
+    _, con = demo
+    assert one(con, "SELECT count(*) FROM raw.hris_people") == (PLANTED["people"],)
+    assert one(con, "SELECT count(*) FROM core.people") == (PLANTED["people"] - 1,)
+    assert con.execute("SELECT source_line, record->>'employee_id' FROM raw.rejected_rows").fetchall() == [
+        (PLANTED["malformed_hris_line"], PLANTED["malformed_hris_employee"])
+    ]
+    assert one(con, "SELECT count(*) FROM core.work_items") == (PLANTED["issues"],)
+    assert one(con, "SELECT count(*) FROM core.work_items WHERE source_file LIKE '%.json'") == (PLANTED["json_issues"],)
+
+
+def test_planted_people_and_identities(demo):
+    _, con = demo
+    # The oversized team: 14 engineers under one manager, 15 people with the manager.
+    assert one(
+        con,
+        "SELECT t.members, t.headcount, count(*) FILTER (WHERE p.is_engineer) FROM core.teams t "
+        "JOIN core.people p ON p.team_id = t.team_id AND p.is_active WHERE t.team_id = $m GROUP BY ALL",
+        {"m": PLANTED["oversized_team_manager"]},
+    ) == (14, 15, 14)
+    assert one(con, "SELECT members FROM core.teams WHERE team_id = $m", {"m": PLANTED["team_of_one_manager"]}) == (1,)
+    for alias in PLANTED["alias_details"]:
+        assert one(
+            con,
+            "SELECT employee_id, matched_by FROM core.identity_map WHERE display_name = $n",
+            {"n": alias["jira_display_name"]},
+        ) == (alias["employee_id"], "alias")
+    email = PLANTED["mixed_case_email"]
+    assert one(
+        con, "SELECT employee_id, matched_by FROM core.identity_map WHERE email = lower($e)", {"e": email["jira_email"]}
+    ) == (email["employee_id"], "email")
+    assert one(con, "SELECT employee_id FROM core.identity_map WHERE display_name = 'Alex Vendor'") == (None,)
+    # The terminated employee is still assigned to open work, and is not active.
+    assert one(
+        con,
+        "SELECT bool_or(NOT w.is_resolved), bool_or(p.is_active) FROM core.work_items w "
+        "JOIN core.people p ON p.employee_id = w.assignee_employee_id WHERE p.employee_id = $e",
+        {"e": PLANTED["terminated_assignee"]},
+    ) == (True, False)
+
+
+def test_planted_streams_and_dirty_jira_data(demo):
+    _, con = demo
+    assert one(con, "SELECT stl_email IS NULL FROM core.work_streams WHERE stream_id = $s",
+               {"s": PLANTED["empty_stl_stream"]}) == (True,)  # fmt: skip
+    assert one(
+        con,
+        "SELECT stl_employee_id, stl_active FROM core.work_streams WHERE stream_id = $s",
+        {"s": PLANTED["terminated_stl_stream"]},
+    ) == (PLANTED["terminated_stl"], False)
+    parent = PLANTED["external_parent"]
+    assert one(
+        con, "SELECT parent_id, parent_in_export FROM core.work_items WHERE issue_key = $k", {"k": parent["issue_key"]}
+    ) == (parent["parent_id"], False)
+    link = PLANTED["dangling_link"]
+    assert one(
+        con,
+        "SELECT from_in_export, to_in_export, is_dependency FROM core.issue_links "
+        "WHERE from_issue_key = $o AND to_issue_key = $k",
+        {"o": link["other_key"], "k": link["issue_key"]},
+    ) == (False, True, True)
+    # The project stream is matched through its epics: their children land in it by the epic rule.
+    assert one(
+        con,
+        "SELECT count(*) > 0, bool_and(stream_rule = 'epic') FROM core.work_items "
+        "WHERE list_contains($epics, epic_key)",
+        {"epics": PLANTED["gdpr_epics"]},
+    ) == (True, True)
