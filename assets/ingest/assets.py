@@ -24,26 +24,27 @@ def _ensure_raw_tables(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
         apply_comments(con, m)
 
 
+def _replace_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, **key: object) -> None:
+    """Replace the rows of `table` that have the `key` values (all rows when no key) by `frame` plus the key."""
+    where = " AND ".join(f"{column} = ${column}" for column in key) or "true"
+    con.execute(f"DELETE FROM {table} WHERE {where}", key or None)
+    con.register("incoming", frame)
+    key_columns = "".join(f"${column} AS {column}, " for column in key)
+    con.execute(f"INSERT INTO {table} BY NAME SELECT {key_columns}* FROM incoming", key or None)
+    con.unregister("incoming")
+
+
 def _quarantine(
     con: duckdb.DuckDBPyConnection, settings: RunSettings, table: str, extract: Extract, params: dict
 ) -> pl.DataFrame:
     """Record the extract's structural rejects and the typed problems SQL finds; return them all."""
-    con.execute(
-        "DELETE FROM raw.rejected_rows WHERE as_of = $as_of AND source_table = $table",
-        {"as_of": settings.as_of, "table": table},
-    )
     query = (SQL_DIR / "quarantine" / f"{table}.sql").read_text(encoding="utf-8")
     typed = query_frame(con, query, params)
     typed = typed.with_columns(
         pl.col("field").replace_strict(extract.headers, default=pl.col("field")).alias("column_name")
     ).select("source_file", "source_line", "column_name", "value", "reason", pl.col("record").cast(pl.String))
     rejects = pl.concat([extract.rejects_frame(), typed]).sort("source_file", "source_line")
-    con.register("rejects", rejects)
-    con.execute(
-        "INSERT INTO raw.rejected_rows BY NAME SELECT $as_of AS as_of, $table AS source_table, * FROM rejects",
-        {"as_of": settings.as_of, "table": table},
-    )
-    con.unregister("rejects")
+    _replace_rows(con, "raw.rejected_rows", rejects, as_of=settings.as_of, source_table=table)
     return rejects
 
 
@@ -83,12 +84,7 @@ def raw_hris_people(orghealth: OrgHealthResource) -> dg.MaterializeResult:
         with orghealth.connect() as con:
             _ensure_raw_tables(con, "raw.hris_people", "raw.hris_snapshots", "raw.rejected_rows")
             con.begin()
-            con.execute("DELETE FROM raw.hris_people WHERE as_of = $as_of", {"as_of": settings.as_of})
-            con.register("hris", extract.rows)
-            con.execute(
-                "INSERT INTO raw.hris_people BY NAME SELECT $as_of AS as_of, * FROM hris", {"as_of": settings.as_of}
-            )
-            con.unregister("hris")
+            _replace_rows(con, "raw.hris_people", extract.rows, as_of=settings.as_of)
             date_formats = extract.notes["date_formats"]
             params = {
                 "as_of": settings.as_of,
@@ -96,22 +92,17 @@ def raw_hris_people(orghealth: OrgHealthResource) -> dg.MaterializeResult:
                 "date_format_label": extract.notes["date_format_label"],
             }
             rejects = _quarantine(con, settings, "hris_people", extract, params)
-            con.execute("DELETE FROM raw.hris_snapshots WHERE as_of = $as_of", {"as_of": settings.as_of})
-            con.execute(
-                "INSERT INTO raw.hris_snapshots VALUES ($as_of, $file, $loaded_at, $encoding, $delimiter, "
-                "$date_formats, $column_map, $rows_read, $rows_rejected)",
-                {
-                    "as_of": settings.as_of,
-                    "file": str(settings.hris_path),
-                    "loaded_at": datetime.now(UTC).replace(tzinfo=None),
-                    "encoding": extract.notes["encoding"],
-                    "delimiter": extract.notes["delimiter"],
-                    "date_formats": date_formats,
-                    "column_map": ", ".join(f"{f} <- {h!r}" for f, h in extract.headers.items()),
-                    "rows_read": sum(extract.rows_read.values()),
-                    "rows_rejected": rejects["source_line"].n_unique(),
-                },
-            )
+            snapshot = {
+                "source_file": str(settings.hris_path),
+                "loaded_at": datetime.now(UTC).replace(tzinfo=None),
+                "encoding": extract.notes["encoding"],
+                "delimiter": extract.notes["delimiter"],
+                "date_formats": date_formats,
+                "column_map": ", ".join(f"{f} <- {h!r}" for f, h in extract.headers.items()),
+                "rows_read": sum(extract.rows_read.values()),
+                "rows_rejected": rejects["source_line"].n_unique(),
+            }
+            _replace_rows(con, "raw.hris_snapshots", pl.DataFrame([snapshot]), as_of=settings.as_of)
             con.commit()
         shares = _check_rejected_share(settings, extract, rejects)
     except OrgHealthError as exc:
@@ -145,14 +136,8 @@ def raw_jira(orghealth: OrgHealthResource):
         with orghealth.connect() as con:
             _ensure_raw_tables(con, "raw.jira_issues", "raw.jira_issue_links", "raw.rejected_rows")
             con.begin()
-            con.execute("DELETE FROM raw.jira_issues")
-            con.execute("DELETE FROM raw.jira_issue_links")
-            con.register("issues", extract.rows)
-            con.register("links", links)
-            con.execute("INSERT INTO raw.jira_issues BY NAME SELECT * FROM issues")
-            con.execute("INSERT INTO raw.jira_issue_links BY NAME SELECT * FROM links")
-            con.unregister("issues")
-            con.unregister("links")
+            _replace_rows(con, "raw.jira_issues", extract.rows)
+            _replace_rows(con, "raw.jira_issue_links", links)
             rejects = _quarantine(con, settings, "jira_issues", extract, {"as_of": settings.as_of})
             con.commit()
         shares = _check_rejected_share(settings, extract, rejects)
@@ -206,11 +191,8 @@ def raw_org_config(orghealth: OrgHealthResource):
     with orghealth.connect() as con:
         _ensure_raw_tables(con, "raw.config_work_streams", "raw.config_identity_aliases")
         con.begin()
-        for table, frame in (("config_work_streams", streams), ("config_identity_aliases", aliases)):
-            con.execute(f"DELETE FROM raw.{table}")
-            con.register("frame", frame)
-            con.execute(f"INSERT INTO raw.{table} BY NAME SELECT * FROM frame")
-            con.unregister("frame")
+        _replace_rows(con, "raw.config_work_streams", streams)
+        _replace_rows(con, "raw.config_identity_aliases", aliases)
         con.commit()
     yield dg.MaterializeResult(asset_key=["raw", "config_work_streams"], metadata={"dagster/row_count": streams.height})
     yield dg.MaterializeResult(

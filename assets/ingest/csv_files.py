@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -18,39 +18,55 @@ csv.field_size_limit(1 << 30)  # Jira descriptions and comment columns can be ve
 
 
 @dataclass(frozen=True)
-class CsvText:
+class CsvSource:
     path: Path
-    text: str
-    encoding: str
+    codec: str  # what Python decodes with (utf-8-sig drops a byte-order mark)
+    encoding: str  # what we report: utf-8-sig, utf-8, cp1252 or latin-1
     delimiter: str
 
 
-def decode(path: Path, encoding: str = "auto") -> tuple[str, str]:
-    """Return the file's text and the encoding used.
+def _decodes_as(path: Path, codec: str) -> bool:
+    """Whether the whole file decodes as `codec`, read in chunks so a large export is never held twice."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 22):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(path: Path, encoding: str = "auto") -> tuple[str, str]:
+    """The codec to read the file with, and the encoding to report.
 
     auto: UTF-8 (with or without BOM) when the bytes are valid UTF-8, else cp1252 as Excel on Windows
     writes it, else Latin-1 (which accepts every byte). Guessing libraries are avoided on purpose: for
     these three the bytes decide unambiguously.
     """
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            has_bom = handle.read(len(UTF8_BOM)) == UTF8_BOM
     except OSError as exc:
         raise InputFileError(f"cannot read {path}: {exc.strerror}") from exc
     if encoding != "auto":
-        try:
-            return data.removeprefix(UTF8_BOM).decode(encoding), encoding
-        except UnicodeDecodeError as exc:
-            raise InputFileError(
-                f"{path} is not valid {encoding} (byte {exc.start}); set the right encoding or 'auto'"
-            ) from exc
-    if data.startswith(UTF8_BOM):
-        return data[len(UTF8_BOM) :].decode("utf-8", errors="strict"), "utf-8-sig"
-    for candidate in ("utf-8", "cp1252", "latin-1"):
-        try:
-            return data.decode(candidate), candidate
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+        codec = "utf-8-sig" if encoding == "utf-8" else encoding
+        if not _decodes_as(path, codec):
+            raise InputFileError(f"{path} is not valid {encoding}; set the right hris.encoding or 'auto'")
+        return codec, encoding
+    if has_bom:
+        return "utf-8-sig", "utf-8-sig"
+    for candidate in ("utf-8", "cp1252"):
+        if _decodes_as(path, candidate):
+            return candidate, candidate
+    return "latin-1", "latin-1"
+
+
+def decode(path: Path, encoding: str = "auto") -> tuple[str, str]:
+    """The file's whole text and the encoding reported (for small files and tests)."""
+    codec, label = detect_encoding(path, encoding)
+    return path.read_bytes().decode(codec), label
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -60,31 +76,34 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] > 1 else ","
 
 
-def open_csv(path: Path, encoding: str = "auto", delimiter: str = "auto") -> CsvText:
-    text, used = decode(path, encoding)
-    if not text.strip():
+def open_csv(path: Path, encoding: str = "auto", delimiter: str = "auto") -> CsvSource:
+    codec, label = detect_encoding(path, encoding)
+    with path.open(encoding=codec, newline="") as handle:
+        start = handle.read(1 << 16)
+    if not start.strip():
         raise InputFileError(f"{path} is empty: expected a header row and at least one data row")
-    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]  # Excel for Mac ends lines with CR alone
-    return CsvText(path, text, used, sniff_delimiter(first_line) if delimiter == "auto" else delimiter)
+    first_line = re.split(r"\r\n|\r|\n", start, maxsplit=1)[0]  # Excel for Mac ends lines with CR alone
+    return CsvSource(path, codec, label, sniff_delimiter(first_line) if delimiter == "auto" else delimiter)
 
 
-def read_records(source: CsvText) -> Iterator[tuple[int, list[str]]]:
+def read_records(source: CsvSource) -> Iterator[tuple[int, list[str]]]:
     """Yield (line number where the record starts, fields); the header is line 1.
 
     A quoted field may span lines (Jira descriptions do), so record numbers and line numbers differ;
-    the line number is what a person sees in an editor.
+    the line number is what a person sees in an editor. The file is streamed, never held whole.
     """
-    reader = csv.reader(io.StringIO(source.text, newline=""), delimiter=source.delimiter)
-    previous_end = 0
-    try:
-        for fields in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue  # blank lines carry nothing
-            yield start, fields
-    except csv.Error as exc:
-        raise InputFileError(f"{source.path} line {previous_end + 1}: the CSV cannot be parsed ({exc})") from exc
+    with source.path.open(encoding=source.codec, newline="") as handle:
+        reader = csv.reader(handle, delimiter=source.delimiter)
+        previous_end = 0
+        try:
+            for fields in reader:
+                start = previous_end + 1
+                previous_end = reader.line_num
+                if not fields or (len(fields) == 1 and not fields[0].strip()):
+                    continue  # blank lines carry nothing
+                yield start, fields
+        except csv.Error as exc:
+            raise InputFileError(f"{source.path} line {previous_end + 1}: the CSV cannot be parsed ({exc})") from exc
 
 
 def normalise_header(name: str) -> str:

@@ -71,22 +71,43 @@ def jira_files(paths: list[Path]) -> list[Path]:
     return files
 
 
+class FrameBuilder:
+    """Collects rows as dicts and folds them into a polars frame every `batch` rows.
+
+    A million wide Jira rows held as Python dicts take several GB; as Arrow columns a fraction of that.
+    """
+
+    def __init__(self, schema: dict, batch: int = 50_000) -> None:
+        self.schema, self.batch = schema, batch
+        self.rows: list[dict] = []
+        self.frames: list[pl.DataFrame] = []
+
+    def append(self, row: dict) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= self.batch:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.frames.append(pl.DataFrame(self.rows, schema=self.schema))
+        self.rows = []
+
+    def frame(self) -> pl.DataFrame:
+        self._flush()
+        return pl.concat(self.frames, rechunk=True)
+
+
 def read_jira(paths: list[Path], config: JiraConfig) -> tuple[Extract, pl.DataFrame]:
     """Read every Jira export; return the issues extract and the issue links frame."""
-    issues: list[dict] = []
-    links: list[dict] = []
+    issues, links = FrameBuilder(ISSUE_SCHEMA), FrameBuilder(LINK_SCHEMA)
     rejects: list[Reject] = []
     rows_read: dict[str, int] = {}
     for path in jira_files(paths):
         reader = _read_json if path.suffix.lower() == ".json" else _read_csv
         rows_read[str(path)] = reader(path, config, issues, links, rejects)
-    return (
-        Extract(rows=pl.DataFrame(issues, schema=ISSUE_SCHEMA), rejects=rejects, rows_read=rows_read),
-        pl.DataFrame(links, schema=LINK_SCHEMA),
-    )
+    return Extract(rows=issues.frame(), rejects=rejects, rows_read=rows_read), links.frame()
 
 
-def _read_csv(path: Path, config: JiraConfig, issues: list, links: list, rejects: list) -> int:
+def _read_csv(path: Path, config: JiraConfig, issues: FrameBuilder, links: FrameBuilder, rejects: list) -> int:
     source = open_csv(path)
     records = read_records(source)
     try:
@@ -158,7 +179,7 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
-def _read_json(path: Path, config: JiraConfig, issues: list, links: list, rejects: list) -> int:
+def _read_json(path: Path, config: JiraConfig, issues: FrameBuilder, links: FrameBuilder, rejects: list) -> int:
     try:
         page = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
