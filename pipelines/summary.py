@@ -17,12 +17,17 @@ def summarize(db_path: Path, as_of: date) -> str:
         for m in load_models():
             where = " WHERE as_of = $as_of" if _has_as_of(con, m.table) else ""
             count = con.execute(f"SELECT count(*) FROM {m.table}{where}", {"as_of": as_of} if where else None)
-            lines.append(f"  {m.table:<32} {count.fetchone()[0]:>9,}")
-        match = con.execute(
-            "SELECT matched_assignees, assignees, match_rate, matched_items, assigned_items, item_match_rate "
-            "FROM core.identity_match WHERE as_of = $as_of",
-            {"as_of": as_of},
-        ).fetchone()
+            lines.append(f"  {m.table:<32} {count.fetchall()[0][0]:>9,}")
+        match = next(
+            iter(
+                con.execute(
+                    "SELECT matched_assignees, assignees, match_rate, matched_items, assigned_items, item_match_rate "
+                    "FROM core.identity_match WHERE as_of = $as_of",
+                    {"as_of": as_of},
+                ).fetchall()
+            ),
+            None,
+        )
         if match:
             lines += [
                 "",

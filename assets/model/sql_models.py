@@ -147,8 +147,11 @@ def build(con: duckdb.DuckDBPyConnection, m: SqlModel, params: dict[str, Any]) -
         con.rollback()
         raise
     where = " WHERE as_of = $as_of" if m.materialized == "snapshot" else ""
-    return con.execute(f"SELECT count(*) FROM {m.table}{where}", {"as_of": params["as_of"]} if where else None
-                       ).fetchone()[0]  # fmt: skip
+    # fetchall, not fetchone: duckdb 2 keeps a result open until a fetch comes back empty.
+    ((rows,),) = con.execute(
+        f"SELECT count(*) FROM {m.table}{where}", {"as_of": params["as_of"]} if where else None
+    ).fetchall()
+    return rows
 
 
 def load_macros(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> None:
