@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pipelines.errors import ConfigError
 
@@ -122,6 +122,23 @@ class WorkStream(StrictModel):
         return value.lower()
 
 
+class MetricsConfig(StrictModel):
+    window_days: int = Field(default=90, gt=0, description="Items resolved in (as_of - window_days, as_of] count.")
+    effort: Literal["items", "story_points"] = "items"
+    focus_threshold: float = Field(default=0.8, ge=0, le=1)
+    alignment_threshold: float = Field(default=0.7, ge=0, le=1)
+    project_max_days: int = Field(default=180, gt=0)
+    team_min_engineers: int = Field(default=3, ge=0)
+    team_max_engineers: int = Field(default=8, ge=0)
+    team_max_headcount: int = Field(default=15, ge=1)
+
+    @model_validator(mode="after")
+    def _bounds_in_order(self) -> MetricsConfig:
+        if self.team_min_engineers > self.team_max_engineers:
+            raise ValueError("team_min_engineers is above team_max_engineers")
+        return self
+
+
 class QualityConfig(StrictModel):
     max_rejected_share: float = Field(default=0.01, ge=0, le=1)
 
@@ -133,6 +150,7 @@ class OrgConfig(StrictModel):
     jira: JiraConfig = Field(default_factory=JiraConfig)
     identity: IdentityConfig = Field(default_factory=IdentityConfig)
     work_streams: list[WorkStream] = Field(default_factory=list)
+    metrics: MetricsConfig = Field(default_factory=MetricsConfig)
     quality: QualityConfig = Field(default_factory=QualityConfig)
 
     @field_validator("work_streams")

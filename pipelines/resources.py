@@ -16,7 +16,7 @@ from pipelines.config import OrgConfig, load_config
 from pipelines.errors import ConfigError
 
 DEFAULT_DB = Path("data/orghealth.duckdb")
-SCHEMAS = ("raw", "staging", "core")
+SCHEMAS = ("raw", "staging", "core", "marts")
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class RunSettings:
             "contractor_types": hris.contractor_types,
             "team_source": hris.team_source,
             "dependency_link_types": self.config.jira.dependency_link_types,
+            **self.config.metrics.model_dump(),
         }
 
 

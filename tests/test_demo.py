@@ -108,3 +108,33 @@ def test_planted_streams_and_dirty_jira_data(demo):
         "WHERE list_contains($epics, epic_key)",
         {"epics": PLANTED["gdpr_epics"]},
     ) == (True, True)
+
+
+def test_the_marts_find_the_planted_patterns(demo):
+    _, con = demo
+    spread = PLANTED["spread_leader"]
+    assert one(con, "SELECT owned_streams, single_threaded FROM marts.leader_focus WHERE leader_id = $l",
+               {"l": spread}) == (2, False)  # fmt: skip
+    assert one(con, "SELECT pizza_status FROM marts.team_size WHERE team_id = $t",
+               {"t": PLANTED["oversized_team_manager"]}) == ("too_large",)  # fmt: skip
+    assert one(con, "SELECT alignment, top_stream FROM marts.team_alignment WHERE team_id = $t",
+               {"t": PLANTED["project_team_manager"]}) == ("project_aligned", PLANTED["project_stream"])  # fmt: skip
+    # The hub team is depended on by more teams' issues than any other.
+    hub = con.execute(
+        "SELECT team_id FROM marts.team_dependency_summary ORDER BY depended_on_by_links DESC, team_id LIMIT 2"
+    ).fetchall()
+    assert hub[0] == (PLANTED["hub_team_manager"],)
+    blocked = {t for (t,) in con.execute("SELECT dependent_team FROM marts.team_dependencies WHERE blocking_team = $h",
+                                         {"h": PLANTED["hub_team_manager"]}).fetchall()}  # fmt: skip
+    assert blocked <= set(PLANTED["hub_blocked_team_managers"]) and len(blocked) >= 5
+    # The project that outlived its horizon, and the streams without an active STL.
+    assert one(con, "SELECT project_outlived FROM marts.stream_ownership WHERE stream_id = $s",
+               {"s": PLANTED["project_stream"]}) == (True,)  # fmt: skip
+    assert one(con, "SELECT no_stl FROM marts.stream_ownership WHERE stream_id = $s",
+               {"s": PLANTED["empty_stl_stream"]}) == (True,)  # fmt: skip
+    assert one(con, "SELECT stl_active FROM marts.stream_ownership WHERE stream_id = $s",
+               {"s": PLANTED["terminated_stl_stream"]}) == (False,)  # fmt: skip
+    # The people planted as split across two streams are split.
+    split = {e for (e,) in con.execute("SELECT employee_id FROM marts.shared_people WHERE is_split").fetchall()}
+    assert set(PLANTED["shared_people"]) <= split
+    assert one(con, "SELECT count(*) FROM marts.org_health") == (1,)

@@ -23,6 +23,7 @@ Jira (jira/: export.csv with repeated Labels and Blocks columns, two JSON search
 
 from datetime import datetime
 
+from assets.model.sql_models import SQL_DIR
 from tests.conftest import AS_OF
 
 
@@ -173,11 +174,13 @@ def test_work_streams_resolve_their_leaders(sql):
 def test_every_table_and_column_is_documented(sql):
     undocumented = sql(
         "SELECT schema_name || '.' || table_name || '.' || column_name FROM duckdb_columns() "
-        "WHERE schema_name IN ('raw', 'staging', 'core') AND (comment IS NULL OR comment = '')"
+        "WHERE schema_name IN ('raw', 'staging', 'core', 'marts') AND (comment IS NULL OR comment = '')"
     )
     assert undocumented == []
-    tables = sql("SELECT schema_name, table_name, comment FROM duckdb_tables() "
-                 "WHERE schema_name IN ('raw', 'staging', 'core')")  # fmt: skip
-    assert len(tables) == 20
-    assert all(comment for _, _, comment in tables)
+    tables = sql("SELECT schema_name || '.' || table_name, comment FROM duckdb_tables() "
+                 "WHERE schema_name IN ('raw', 'staging', 'core', 'marts')")  # fmt: skip
+    sql_files = {f"{p.parent.name}.{p.stem}" for p in SQL_DIR.glob("*/*.sql") if p.parent.name != "quarantine"}
+    assert {table for table, _ in tables} == sql_files
+    assert len(sql_files) == 32  # 7 raw, 5 staging, 11 core, 9 marts
+    assert all(comment for _, comment in tables)
     assert sql("SELECT comment FROM duckdb_tables() WHERE table_name = 'teams'")[0][0].startswith("One row per team")

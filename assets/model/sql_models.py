@@ -25,7 +25,7 @@ import duckdb
 import polars as pl
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
-LAYERS = ("raw", "staging", "core")
+LAYERS = ("raw", "staging", "core", "marts")
 _TABLE_REF = re.compile(r"\b(raw|staging|core|marts|quality)\.([a-z_][a-z0-9_]*)\b")
 
 
@@ -138,7 +138,7 @@ def build(con: duckdb.DuckDBPyConnection, m: SqlModel, params: dict[str, Any]) -
         elif m.materialized == "table":
             execute(con, f"CREATE OR REPLACE TABLE {m.table} AS\n{m.body}", params)
         else:
-            execute(con, f"CREATE TABLE IF NOT EXISTS {m.table} AS (\n{m.body}\n) WITH NO DATA", params)
+            _create_or_evolve(con, m, params)
             con.execute(f"DELETE FROM {m.table} WHERE as_of = $as_of", {"as_of": params["as_of"]})
             execute(con, f"INSERT INTO {m.table} BY NAME\n{m.body}", params)
         apply_comments(con, m)
@@ -152,6 +152,35 @@ def build(con: duckdb.DuckDBPyConnection, m: SqlModel, params: dict[str, Any]) -
         f"SELECT count(*) FROM {m.table}{where}", {"as_of": params["as_of"]} if where else None
     ).fetchall()
     return rows
+
+
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:
+    return con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $s AND table_name = $t "
+        "ORDER BY ordinal_position",
+        {"s": schema, "t": table},
+    ).fetchall()
+
+
+def _create_or_evolve(con: duckdb.DuckDBPyConnection, m: SqlModel, params: dict[str, Any]) -> None:
+    """Create a snapshot table, or bring an existing one to the model's current columns, keeping its history.
+
+    When a model gains, loses or retypes a column, the earlier snapshots are copied into the new shape
+    (a new column is NULL in them), so a database that has accumulated history survives an upgrade.
+    """
+    shape = f"{m.name}__shape"
+    execute(con, f"CREATE OR REPLACE TEMP TABLE {shape} AS (\n{m.body}\n) WITH NO DATA", params)
+    wanted = _columns(con, "temp", shape) or _columns(con, "main", shape)
+    existing = _columns(con, m.schema, m.name)
+    if not existing:
+        con.execute(f"CREATE TABLE {m.table} AS SELECT * FROM {shape}")
+    elif existing != wanted:
+        kept = ", ".join(name for name, _ in existing if name in {n for n, _ in wanted})
+        con.execute(f"CREATE TABLE {m.table}__evolved AS SELECT * FROM {shape}")
+        con.execute(f"INSERT INTO {m.table}__evolved BY NAME SELECT {kept} FROM {m.table}")
+        con.execute(f"DROP TABLE {m.table}")
+        con.execute(f"ALTER TABLE {m.table}__evolved RENAME TO {m.name}")
+    con.execute(f"DROP TABLE {shape}")
 
 
 def load_macros(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> None:
