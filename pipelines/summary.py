@@ -39,6 +39,23 @@ def summarize(db_path: Path, as_of: date) -> str:
                 "WHERE employee_id IS NULL AND assigned_items > 0 ORDER BY assigned_items DESC, display_name LIMIT 5"
             ).fetchall()
             lines += [f"  unmatched: {name} ({items} issues)" for name, items in unmatched]
+        health = con.execute(
+            "SELECT single_threaded_leaders, stream_owning_leaders, teams_within_pizza, engineering_teams, "
+            "program_aligned_teams, active_teams, cross_team_links, split_engineers, engineers_with_work "
+            "FROM marts.org_health WHERE as_of = $as_of",
+            {"as_of": as_of},
+        ).fetchall()
+        if health:
+            (st, owners, pizza, eng_teams, aligned, active, links, split, engineers) = health[0]
+            lines += [
+                "",
+                "org health (see docs/metrics.md):",
+                f"  single-threaded leaders:   {st} of {owners} stream-owning leaders",
+                f"  teams of pizza size:       {pizza} of {eng_teams} engineering teams",
+                f"  program-aligned teams:     {aligned} of {active} teams with recent work",
+                f"  cross-team dependencies:   {links} links",
+                f"  engineers split:           {split} of {engineers} engineers with recent work",
+            ]
         rejected = con.execute(
             "SELECT source_file, count(DISTINCT source_line), "
             "arg_min('line ' || source_line || coalesce(', column ' || column_name, '') || ': ' || reason, "
