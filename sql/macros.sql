@@ -65,3 +65,11 @@ CREATE OR REPLACE MACRO jira_identity_key(account_id, email, display_name) AS co
     'email:' || lower(email),
     'name:' || display_name
 );
+
+-- The metrics window: resolved after as_of - window_days and on or before as_of (as_of included).
+CREATE OR REPLACE MACRO resolved_in_window(resolved_at, as_of, window_days) AS
+    resolved_at::DATE > as_of::DATE - window_days::INTEGER AND resolved_at::DATE <= as_of::DATE;
+
+-- Open at as_of: created by then and not resolved by then.
+CREATE OR REPLACE MACRO open_at(created_at, resolved_at, as_of) AS
+    created_at::DATE <= as_of::DATE AND (resolved_at IS NULL OR resolved_at::DATE > as_of::DATE);

@@ -19,9 +19,8 @@ WITH items AS (
         w.created_at,
         w.resolved_at,
         CASE WHEN p.is_active THEN p.team_id END AS team_id,
-        w.created_at::DATE <= $as_of::DATE AND (w.resolved_at IS NULL OR w.resolved_at::DATE > $as_of::DATE) AS is_open,
-        w.resolved_at::DATE > $as_of::DATE - $window_days::INTEGER AND w.resolved_at::DATE <= $as_of::DATE
-            AS resolved_in_window
+        open_at(w.created_at, w.resolved_at, $as_of) AS is_open,
+        resolved_in_window(w.resolved_at, $as_of, $window_days) AS resolved_in_window
     FROM core.work_items AS w
     LEFT JOIN core.people AS p ON p.as_of = $as_of AND p.employee_id = w.assignee_employee_id
 ),

@@ -18,8 +18,7 @@ WITH items AS (
     SELECT w.*, coalesce(s.kind, 'unmapped') AS stream_kind
     FROM core.work_items AS w
     LEFT JOIN core.work_streams AS s ON s.stream_id = w.stream_id
-    WHERE w.resolved_at::DATE > $as_of::DATE - $window_days::INTEGER
-        AND w.resolved_at::DATE <= $as_of::DATE
+    WHERE resolved_in_window(w.resolved_at, $as_of, $window_days)
 ),
 median_points AS (
     SELECT coalesce(median(story_points), 1) AS points FROM items WHERE story_points IS NOT NULL

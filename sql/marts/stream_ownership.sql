@@ -44,7 +44,7 @@ history AS (
     SELECT
         stream_id,
         min(created_at) AS first_created,
-        count(*) FILTER (WHERE resolved_at IS NULL OR resolved_at::DATE > $as_of::DATE) AS open_items
+        count(*) FILTER (WHERE open_at(created_at, resolved_at, $as_of)) AS open_items
     FROM core.work_items
     WHERE created_at::DATE <= $as_of::DATE
     GROUP BY stream_id
