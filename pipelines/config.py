@@ -141,6 +141,8 @@ class MetricsConfig(StrictModel):
 
 class QualityConfig(StrictModel):
     max_rejected_share: float = Field(default=0.01, ge=0, le=1)
+    min_match_rate: float = Field(default=0.9, ge=0, le=1)
+    max_drop: float = Field(default=0.3, ge=0, le=1)
 
 
 class OrgConfig(StrictModel):

@@ -16,7 +16,7 @@ from pipelines.config import OrgConfig, load_config
 from pipelines.errors import ConfigError
 
 DEFAULT_DB = Path("data/orghealth.duckdb")
-SCHEMAS = ("raw", "staging", "core", "marts")
+SCHEMAS = ("raw", "staging", "core", "marts", "quality")
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,16 @@ class RunSettings:
     as_of: date
     hris_path: Path
     jira_paths: list[Path]
+
+    @property
+    def work_path(self) -> Path:
+        """The working database the job writes; db_path is the published copy, replaced only by publish."""
+        return self.db_path.with_name(f".{self.db_path.stem}.work{self.db_path.suffix}")
+
+    @property
+    def docs_dir(self) -> Path:
+        """Great Expectations' Data Docs, written beside the published database."""
+        return self.db_path.with_name(f"{self.db_path.stem}-data-docs")
 
     def model_params(self, con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         """Named parameters the SQL models may use ($as_of, $date_formats, ...)."""
@@ -93,8 +103,8 @@ class OrgHealthResource(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Open the run's database read-write, with the shared macros loaded and the schemas present."""
-        path = self.settings.db_path
+        """Open the run's working database read-write, with the shared macros loaded and the schemas present."""
+        path = self.settings.work_path
         path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(path))
         try:
@@ -104,6 +114,10 @@ class OrgHealthResource(dg.ConfigurableResource):
             yield con
         finally:
             con.close()
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.settings.docs_dir
 
     @classmethod
     def from_env(cls) -> "OrgHealthResource":

@@ -15,14 +15,18 @@ from tests.conftest import SMALL_ORG, run_small_org
 HEADER = "Employee ID,Full Name,Work Email,Manager ID,Job Title,Hire Date\n"
 
 
-def org_copy(tmp_path: Path, *, hris: str | None = None, config_extra: str = "") -> Path:
-    """A copy of the small org in tmp_path, optionally with another HRIS file or extra config."""
+def org_copy(tmp_path: Path, *, hris: str | None = None) -> Path:
+    """A copy of the small org in tmp_path, optionally with another HRIS file.
+
+    Another HRIS file matches none of the small org's Jira people, so its match-rate floor is dropped.
+    """
     root = tmp_path / "org"
     shutil.copytree(SMALL_ORG, root)
+    config = (root / "orghealth.yaml").read_text(encoding="utf-8")
     if hris is not None:
         (root / "hris.csv").write_text(hris, encoding="utf-8")
-    config = (root / "orghealth.yaml").read_text(encoding="utf-8")
-    (root / "orghealth.yaml").write_text(config + config_extra, encoding="utf-8")
+        config = config.replace("min_match_rate: 0.8", "min_match_rate: 0.0")
+    (root / "orghealth.yaml").write_text(config, encoding="utf-8")
     return root / "orghealth.yaml"
 
 
@@ -46,11 +50,24 @@ def test_too_many_rejected_rows_fail_the_run_and_keep_the_previous_database(tmp_
         run(config, db)
 
     message = str(failure.value)
-    assert "hris.csv: 2 of 13 rows (15.4%) were rejected" in message
-    assert "line 13, column 'DateofHire'" in message
+    assert message.startswith(f"the quality gate stopped publication ({db} is unchanged): ")
+    assert "raw_hris_people: expect_column_values_to_be_between(rejected_share): 1 unexpected" in message
+    assert '"first_rejected_row": "line 13, column DateofHire: hire date is not a date' in message
     assert "raw.rejected_rows" in message
     assert digest(db) == before
-    assert not list(tmp_path.glob(".*building*"))
+    # The failed run's expectation results are kept in the working database beside it.
+    work = duckdb.connect(str(tmp_path / ".orghealth.work.duckdb"), read_only=True)
+    assert work.execute(
+        "SELECT suite, column_name, severity, success, unexpected_count FROM quality.expectation_results "
+        "WHERE NOT success AND severity = 'error' ORDER BY suite"
+    ).fetchall() == [
+        ("raw_hris_people", "rejected_share", "error", False, 1),
+        # The Jira files too: export.csv 1 of 9 rejected, ops-page-002.json 1 of 2.
+        ("raw_jira_issues", "rejected_share", "error", False, 2),
+    ]
+    # Nothing downstream of the blocked asset was rebuilt: the working copy's people are the published ones.
+    assert work.execute("SELECT count(*) FROM staging.hris_people").fetchone() == (11,)
+    work.close()
 
 
 def test_a_failed_first_run_leaves_no_database(tmp_path):
@@ -83,9 +100,16 @@ def test_manager_cycles_unknown_and_ambiguous_managers_are_kept_with_their_probl
         "E9,Gia Ho,gia@x.example,E9,Engineer,2020-01-01\n"  # her own manager: a cycle of one
     )
     db = tmp_path / "db.duckdb"
-    run(org_copy(tmp_path, hris=hris), db)
+    with pytest.raises(RunFailed) as failure:
+        run(org_copy(tmp_path, hris=hris), db)
+    # Both are data errors: the quality gate names them and stops publication.
+    message = str(failure.value)
+    assert '{"resolved_by": "unknown", "employee_id": "E5"}' in message
+    assert '{"resolved_by": "ambiguous_name", "employee_id": "E8"}' in message
+    assert '{"resolved_by": "cycle", "employee_id": "E2"}' in message
+    assert not db.exists()
 
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(tmp_path / ".db.work.duckdb"), read_only=True)
     rows = {
         e: rest
         for e, *rest in con.execute(
@@ -104,8 +128,8 @@ def test_manager_cycles_unknown_and_ambiguous_managers_are_kept_with_their_probl
     assert rows["E8"][:2] == ["ambiguous_name", None]
     assert "matches 2 people" in rows["E8"][2]
     assert rows["E9"][:2] == ["cycle", None]
-    # Nobody is lost: all nine people are in core.people.
-    assert con.execute("SELECT count(*) FROM core.people").fetchone() == (9,)
+    # Nobody is lost: all nine people are in the reporting lines, each with what is wrong.
+    assert con.execute("SELECT count(*) FROM core.reporting_lines").fetchone() == (9,)
     con.close()
 
 

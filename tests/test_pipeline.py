@@ -174,13 +174,13 @@ def test_work_streams_resolve_their_leaders(sql):
 def test_every_table_and_column_is_documented(sql):
     undocumented = sql(
         "SELECT schema_name || '.' || table_name || '.' || column_name FROM duckdb_columns() "
-        "WHERE schema_name IN ('raw', 'staging', 'core', 'marts') AND (comment IS NULL OR comment = '')"
+        "WHERE schema_name IN ('raw', 'staging', 'core', 'marts', 'quality') AND (comment IS NULL OR comment = '')"
     )
     assert undocumented == []
     tables = sql("SELECT schema_name || '.' || table_name, comment FROM duckdb_tables() "
-                 "WHERE schema_name IN ('raw', 'staging', 'core', 'marts')")  # fmt: skip
+                 "WHERE schema_name IN ('raw', 'staging', 'core', 'marts', 'quality')")  # fmt: skip
     sql_files = {f"{p.parent.name}.{p.stem}" for p in SQL_DIR.glob("*/*.sql") if p.parent.name != "quarantine"}
     assert {table for table, _ in tables} == sql_files
-    assert len(sql_files) == 32  # 7 raw, 5 staging, 11 core, 9 marts
+    assert len(sql_files) == 34  # 8 raw, 5 staging, 11 core, 9 marts, 1 quality
     assert all(comment for _, comment in tables)
     assert sql("SELECT comment FROM duckdb_tables() WHERE table_name = 'teams'")[0][0].startswith("One row per team")

@@ -10,11 +10,11 @@ from assets.ingest.extract import Extract
 from assets.ingest.hris import read_hris
 from assets.ingest.jira import read_jira
 from assets.model.sql_models import SQL_DIR, apply_comments, execute, model, query_frame
-from pipelines.errors import InputFileError, OrgHealthError
+from pipelines.errors import OrgHealthError
 from pipelines.resources import OrgHealthResource, RunSettings
 
 # Written by the ingest assets as a side effect; lineage runs through the asset that wrote them.
-SIDE_TABLES = frozenset({"raw.rejected_rows", "raw.hris_snapshots"})
+SIDE_TABLES = frozenset({"raw.rejected_rows", "raw.hris_snapshots", "raw.ingest_files"})
 
 
 def _ensure_raw_tables(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
@@ -36,8 +36,9 @@ def _replace_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
 
 def _quarantine(
     con: duckdb.DuckDBPyConnection, settings: RunSettings, table: str, extract: Extract, params: dict
-) -> pl.DataFrame:
-    """Record the extract's structural rejects and the typed problems SQL finds; return them all."""
+) -> tuple[pl.DataFrame, dict[str, float]]:
+    """Record the extract's structural rejects and the typed problems SQL finds; return them and each file's
+    rejected share."""
     query = (SQL_DIR / "quarantine" / f"{table}.sql").read_text(encoding="utf-8")
     typed = query_frame(con, query, params)
     typed = typed.with_columns(
@@ -45,26 +46,34 @@ def _quarantine(
     ).select("source_file", "source_line", "column_name", "value", "reason", pl.col("record").cast(pl.String))
     rejects = pl.concat([extract.rejects_frame(), typed]).sort("source_file", "source_line")
     _replace_rows(con, "raw.rejected_rows", rejects, as_of=settings.as_of, source_table=table)
-    return rejects
+    shares = _record_files(con, settings, table, extract, rejects)
+    return rejects, shares
 
 
-def _check_rejected_share(settings: RunSettings, extract: Extract, rejects: pl.DataFrame) -> dict[str, float]:
-    """Fail when a file's share of rejected rows passes quality.max_rejected_share."""
-    limit = settings.config.quality.max_rejected_share
-    shares = {}
-    for file_name, read in extract.rows_read.items():
-        bad = rejects.filter(pl.col("source_file") == file_name)
-        lines = bad["source_line"].n_unique()
-        shares[file_name] = lines / read if read else 0.0
-        if read and shares[file_name] > limit:
-            first = bad.row(0, named=True)
-            column = f", column {first['column_name']!r}" if first["column_name"] else ""
-            raise InputFileError(
-                f"{file_name}: {lines} of {read} rows ({shares[file_name]:.1%}) were rejected, more than "
-                f"quality.max_rejected_share ({limit:.1%}); the first, line {first['source_line']}{column}: "
-                f"{first['reason']}. All of them are listed in raw.rejected_rows."
-            )
-    return shares
+def _record_files(
+    con: duckdb.DuckDBPyConnection, settings: RunSettings, table: str, extract: Extract, rejects: pl.DataFrame
+) -> dict[str, float]:
+    """Write each file's rejected share to raw.ingest_files, where the quality gate judges it."""
+    rejected = dict(rejects.group_by("source_file").agg(pl.col("source_line").n_unique()).iter_rows())
+    files = pl.DataFrame(
+        [
+            {
+                "source_file": name,
+                "rows_read": read,
+                "rows_rejected": rejected.get(name, 0),
+                "rejected_share": rejected.get(name, 0) / read if read else 0.0,
+            }
+            for name, read in extract.rows_read.items()
+        ],
+        schema={
+            "source_file": pl.String,
+            "rows_read": pl.Int64,
+            "rows_rejected": pl.Int64,
+            "rejected_share": pl.Float64,
+        },
+    )
+    _replace_rows(con, "raw.ingest_files", files, as_of=settings.as_of, source_table=table)
+    return dict(files.select("source_file", "rejected_share").iter_rows())
 
 
 def _fail_clearly(exc: OrgHealthError) -> dg.Failure:
@@ -82,7 +91,7 @@ def raw_hris_people(orghealth: OrgHealthResource) -> dg.MaterializeResult:
     try:
         extract = read_hris(settings.hris_path, settings.config.hris)
         with orghealth.connect() as con:
-            _ensure_raw_tables(con, "raw.hris_people", "raw.hris_snapshots", "raw.rejected_rows")
+            _ensure_raw_tables(con, "raw.hris_people", "raw.hris_snapshots", "raw.rejected_rows", "raw.ingest_files")
             con.begin()
             _replace_rows(con, "raw.hris_people", extract.rows, as_of=settings.as_of)
             date_formats = extract.notes["date_formats"]
@@ -91,7 +100,7 @@ def raw_hris_people(orghealth: OrgHealthResource) -> dg.MaterializeResult:
                 "date_formats": date_formats,
                 "date_format_label": extract.notes["date_format_label"],
             }
-            rejects = _quarantine(con, settings, "hris_people", extract, params)
+            rejects, shares = _quarantine(con, settings, "hris_people", extract, params)
             snapshot = {
                 "source_file": str(settings.hris_path),
                 "loaded_at": datetime.now(UTC).replace(tzinfo=None),
@@ -104,7 +113,6 @@ def raw_hris_people(orghealth: OrgHealthResource) -> dg.MaterializeResult:
             }
             _replace_rows(con, "raw.hris_snapshots", pl.DataFrame([snapshot]), as_of=settings.as_of)
             con.commit()
-        shares = _check_rejected_share(settings, extract, rejects)
     except OrgHealthError as exc:
         raise _fail_clearly(exc) from exc
     return dg.MaterializeResult(
@@ -134,13 +142,12 @@ def raw_jira(orghealth: OrgHealthResource):
     try:
         extract, links = read_jira(settings.jira_paths, settings.config.jira)
         with orghealth.connect() as con:
-            _ensure_raw_tables(con, "raw.jira_issues", "raw.jira_issue_links", "raw.rejected_rows")
+            _ensure_raw_tables(con, "raw.jira_issues", "raw.jira_issue_links", "raw.rejected_rows", "raw.ingest_files")
             con.begin()
             _replace_rows(con, "raw.jira_issues", extract.rows)
             _replace_rows(con, "raw.jira_issue_links", links)
-            rejects = _quarantine(con, settings, "jira_issues", extract, {"as_of": settings.as_of})
+            rejects, shares = _quarantine(con, settings, "jira_issues", extract, {"as_of": settings.as_of})
             con.commit()
-        shares = _check_rejected_share(settings, extract, rejects)
     except OrgHealthError as exc:
         raise _fail_clearly(exc) from exc
     yield dg.MaterializeResult(

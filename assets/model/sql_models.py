@@ -25,7 +25,7 @@ import duckdb
 import polars as pl
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
-LAYERS = ("raw", "staging", "core", "marts")
+LAYERS = ("raw", "staging", "core", "marts", "quality")
 _TABLE_REF = re.compile(r"\b(raw|staging|core|marts|quality)\.([a-z_][a-z0-9_]*)\b")
 
 

@@ -1,0 +1,105 @@
+"""Quality gate: each expectation suite becomes Dagster asset checks on the asset it guards.
+
+A suite's `error` expectations form one blocking check (a failure stops everything downstream, and so
+publication); its `warning` expectations form a second, non-blocking check: org-health findings are
+the product's results, not bad data. Every outcome is also written to quality.expectation_results.
+"""
+
+from datetime import UTC, datetime
+
+import dagster as dg
+import polars as pl
+
+from assets.model.sql_models import apply_comments, execute, model
+from assets.quality.suites import Suite, load_suites
+from assets.quality.validate import Outcome, validate_suite
+from pipelines.resources import OrgHealthResource
+
+SEVERITIES = {"error": dg.AssetCheckSeverity.ERROR, "warning": dg.AssetCheckSeverity.WARN}
+CHECK_SUFFIX = {"error": "data_errors", "warning": "org_findings"}
+
+
+def check_name(suite: Suite, severity: str) -> str:
+    return f"{suite.suite}_{CHECK_SUFFIX[severity]}"
+
+
+def record_outcomes(orghealth: OrgHealthResource, run_id: str, outcomes: list[Outcome]) -> None:
+    settings = orghealth.settings
+    frame = pl.DataFrame(
+        [o.__dict__ for o in outcomes],
+        schema={"suite": pl.String, "guarded_table": pl.String, "expectation": pl.String, "column_name": pl.String,
+                "severity": pl.String, "success": pl.Boolean, "observed_value": pl.String,
+                "unexpected_count": pl.Int64, "unexpected_examples": pl.String, "why": pl.String},
+    )  # fmt: skip
+    with orghealth.connect() as con:
+        table = model("quality.expectation_results")
+        execute(con, table.body, {})
+        apply_comments(con, table)
+        con.register("outcomes", frame)
+        con.execute(
+            "DELETE FROM quality.expectation_results WHERE run_id = $run AND suite IN (SELECT suite FROM outcomes)",
+            {"run": run_id},
+        )
+        con.execute(
+            "INSERT INTO quality.expectation_results BY NAME "
+            "SELECT $as_of AS as_of, $run AS run_id, $at AS checked_at, * FROM outcomes",
+            {"as_of": settings.as_of, "run": run_id, "at": datetime.now(UTC).replace(tzinfo=None)},
+        )
+        con.unregister("outcomes")
+
+
+def _markdown(outcomes: list[Outcome]) -> str:
+    lines = ["| expectation | column | unexpected | examples | why |", "|---|---|---|---|---|"]
+    for o in outcomes:
+        lines.append(
+            f"| {o.expectation} | {o.column_name or ''} | {'' if o.unexpected_count is None else o.unexpected_count} "
+            f"| {(o.unexpected_examples or o.observed_value or '').replace('|', '/')} | {o.why} |"
+        )
+    return "\n".join(lines)
+
+
+def suite_checks(suite: Suite) -> dg.AssetChecksDefinition:
+    guarded = dg.AssetKey(suite.guards.split("."))
+    specs = [
+        dg.AssetCheckSpec(
+            check_name(suite, severity),
+            asset=guarded,
+            blocking=severity == "error",
+            description=f"{suite.suite}: "
+            + ("data errors, which block publication" if severity == "error" else "org-health findings (warn)"),
+        )
+        for severity in ("error", "warning")
+        if severity in suite.severities()
+    ]
+
+    @dg.multi_asset_check(specs=specs, name=f"expectations_{suite.suite}")
+    def _check(context: dg.AssetCheckExecutionContext, orghealth: OrgHealthResource):
+        settings = orghealth.settings
+        with orghealth.connect() as con:
+            outcomes = validate_suite(
+                con, suite, settings.config.model_dump(mode="json"), settings.as_of,
+                run_id=context.run.run_id, docs_dir=orghealth.docs_dir,
+            )  # fmt: skip
+        record_outcomes(orghealth, context.run.run_id, outcomes)
+        for severity in ("error", "warning"):
+            mine = [o for o in outcomes if o.severity == severity]
+            if not mine:
+                continue
+            failed = [o for o in mine if not o.success]
+            yield dg.AssetCheckResult(
+                check_name=check_name(suite, severity),
+                asset_key=guarded,
+                passed=not failed,
+                severity=SEVERITIES[severity],
+                metadata={
+                    "failed_expectations": dg.MetadataValue.text("\n".join(o.describe() for o in failed) or "none"),
+                    "failures": dg.MetadataValue.md(_markdown(failed) if failed else "none"),
+                    "expectations": len(mine),
+                    "data_docs": dg.MetadataValue.path(str(orghealth.docs_dir / "index.html")),
+                },
+            )
+
+    return _check
+
+
+quality_checks = [suite_checks(suite) for suite in load_suites()]
