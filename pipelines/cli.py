@@ -84,5 +84,53 @@ def demo(db: Db = None, as_of: AsOf = None, verbose: Verbose = False) -> None:
     _run(SAMPLE_CONFIG, hris=None, jira=None, db=db, as_of=as_of, verbose=verbose)
 
 
+@app.command()
+def validate(
+    config: Annotated[Path, typer.Option("--config", "-c", help="Org config YAML (for thresholds and paths).")],
+    db: Db = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The snapshot to check (YYYY-MM-DD). Default: the latest.")
+    ] = None,
+) -> None:
+    """Run the expectation suites alone against an existing database and print what failed.
+
+    Exit status 1 when a data error fails (the run would not have been published), 0 otherwise; org-health
+    findings are printed as warnings.
+    """
+    from assets.quality.validate import validate_database
+    from pipelines.resources import resolve_settings
+
+    try:
+        settings = resolve_settings(config, db_path=db)
+        if not settings.db_path.exists():
+            raise OrgHealthError(f"no database at {settings.db_path}: run `orghealth run` first, or pass --db")
+        checked, outcomes = validate_database(
+            settings.db_path, settings.config.model_dump(mode="json"), _parse_date(as_of), docs_dir=settings.docs_dir
+        )
+    except OrgHealthError as exc:
+        typer.secho(f"orghealth: {exc}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+    failed = [o for o in outcomes if not o.success]
+    errors = [o for o in failed if o.severity == "error"]
+    typer.echo(f"database: {settings.db_path}\nas_of:    {checked}\n")
+    typer.echo(f"{len(outcomes)} expectations in {len({o.suite for o in outcomes})} suites: "
+               f"{len(errors)} data errors, {len(failed) - len(errors)} org-health findings")  # fmt: skip
+    if failed:
+        typer.echo(_failure_table(failed))
+    typer.echo(f"\nData Docs: {settings.docs_dir / 'index.html'}")
+    raise typer.Exit(1 if errors else 0)
+
+
+def _failure_table(failed: list) -> str:
+    rows = [("severity", "suite", "expectation", "column", "unexpected", "examples")]
+    for o in sorted(failed, key=lambda o: (o.severity != "error", o.suite)):
+        examples = o.unexpected_examples or o.observed_value or ""
+        rows.append((o.severity, o.suite, o.expectation.removeprefix("expect_"), o.column_name or "",
+                     "" if o.unexpected_count is None else str(o.unexpected_count),
+                     examples if len(examples) <= 70 else examples[:67] + "..."))  # fmt: skip
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+
+
 if __name__ == "__main__":
     app()

@@ -56,6 +56,19 @@ def summarize(db_path: Path, as_of: date) -> str:
                 f"  cross-team dependencies:   {links} links",
                 f"  engineers split:           {split} of {engineers} engineers with recent work",
             ]
+        gate = con.execute(
+            "SELECT severity, count(*), count(*) FILTER (WHERE NOT success), "
+            "list(suite || ': ' || coalesce(column_name, expectation) ORDER BY suite) FILTER (WHERE NOT success) "
+            "FROM quality.expectation_results WHERE run_id = (SELECT arg_max(run_id, checked_at) "
+            "FROM quality.expectation_results WHERE as_of = $as_of) GROUP BY severity ORDER BY severity",
+            {"as_of": as_of},
+        ).fetchall()
+        if gate:
+            lines += ["", "quality gate (see quality.expectation_results and the Data Docs):"]
+            for severity, total, failed, names in gate:
+                label = "data errors" if severity == "error" else "org-health findings"
+                lines.append(f"  {label}: {failed} of {total} expectations failed")
+                lines += [f"    {name}" for name in names or []]
         rejected = con.execute(
             "SELECT source_file, count(DISTINCT source_line), "
             "arg_min('line ' || source_line || coalesce(', column ' || column_name, '') || ': ' || reason, "

@@ -104,9 +104,9 @@ def test_manager_cycles_unknown_and_ambiguous_managers_are_kept_with_their_probl
         run(org_copy(tmp_path, hris=hris), db)
     # Both are data errors: the quality gate names them and stops publication.
     message = str(failure.value)
-    assert '{"resolved_by": "unknown", "employee_id": "E5"}' in message
-    assert '{"resolved_by": "ambiguous_name", "employee_id": "E8"}' in message
-    assert '{"resolved_by": "cycle", "employee_id": "E2"}' in message
+    assert '{"employee_id": "E5", "resolved_by": "unknown"}' in message
+    assert '{"employee_id": "E8", "resolved_by": "ambiguous_name"}' in message
+    assert '{"employee_id": "E2", "resolved_by": "cycle"}' in message
     assert not db.exists()
 
     con = duckdb.connect(str(tmp_path / ".db.work.duckdb"), read_only=True)

@@ -5,8 +5,10 @@ planted.json, written while generating, independent of the pipeline), and from i
 """
 
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -138,3 +140,52 @@ def test_the_marts_find_the_planted_patterns(demo):
     split = {e for (e,) in con.execute("SELECT employee_id FROM marts.shared_people WHERE is_split").fetchall()}
     assert set(PLANTED["shared_people"]) <= split
     assert one(con, "SELECT count(*) FROM marts.org_health") == (1,)
+
+
+def test_the_sample_passes_every_data_error_and_trips_its_planted_findings(demo):
+    _, con = demo
+    # 20 data-error expectations ran, and none failed.
+    assert con.execute(
+        "SELECT count(*) FILTER (WHERE NOT success), count(*) FROM quality.expectation_results WHERE severity = 'error'"
+    ).fetchone() == (0, 20)
+    findings = {
+        (suite, column): examples
+        for suite, column, examples in con.execute(
+            "SELECT suite, column_name, unexpected_examples FROM quality.expectation_results "
+            "WHERE severity = 'warning' AND NOT success"
+        ).fetchall()
+    }
+    assert PLANTED["empty_stl_stream"] in findings[("marts_stream_ownership", "no_stl")]
+    for stream in PLANTED["spread_leader_streams"]:
+        assert stream in findings[("marts_stream_ownership", "stl_owns_multiple")]
+    assert PLANTED["project_stream"] in findings[("marts_stream_ownership", "project_outlived")]
+    assert PLANTED["oversized_team_manager"] in findings[("marts_team_size", "pizza_status")]
+    assert PLANTED["spread_leader"] in findings[("marts_leader_findings", "owned_focus")]
+
+
+def test_validate_reads_an_existing_database(demo, tmp_path):
+    stdout, con = demo
+    db = stdout.split("database: ", 1)[1].splitlines()[0]
+    config = SAMPLE_DIR / "orghealth.yaml"
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "validate", "--config", str(config), "--db", db],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "0 data errors, 6 org-health findings" in result.stdout
+    assert "marts_stream_ownership" in result.stdout and "notifications" in result.stdout
+    assert (Path(db).parent / "demo-data-docs" / "index.html").exists()
+
+    # A copy with a person hired after they left: validate now finds a data error and exits 1.
+    broken = tmp_path / "broken.duckdb"
+    shutil.copyfile(db, broken)
+    writable = duckdb.connect(str(broken))
+    writable.execute("UPDATE core.people SET termination_date = DATE '2000-01-01' WHERE employee_id = 'E1003'")
+    writable.close()
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "validate", "--config", str(config), "--db", str(broken)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "1 data errors" in result.stdout
+    assert "error     core_people" in result.stdout and "E1003" in result.stdout

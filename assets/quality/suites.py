@@ -44,7 +44,11 @@ class ExpectationSpec(BaseModel):
 
     @property
     def column(self) -> str | None:
-        return self.kwargs.get("column")
+        """The column checked, or both of a pair ("termination_date, hire_date")."""
+        kwargs = self.kwargs
+        if "column_A" in kwargs:
+            return f"{kwargs['column_A']}, {kwargs['column_B']}"
+        return kwargs.get("column")
 
 
 class Suite(BaseModel):

@@ -7,6 +7,7 @@ its engine closes the pooled connection before fetching and every expectation fa
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -21,6 +22,7 @@ import duckdb
 from assets.quality.suites import ROW_COUNT_NOT_TO_DROP, Suite, resolve
 
 COLUMN_ARGUMENTS = ("column", "column_A", "column_B")
+_validations = itertools.count(1)  # names GX objects apart when one process validates a suite twice
 EXAMPLES = 5
 
 
@@ -151,7 +153,8 @@ def validate_suite(
 
     frame = _rows(con, _query(con, suite), as_of)
     context = _context(str(docs_dir) if docs_dir else None)
-    gx_suite = gx.ExpectationSuite(name=f"{suite.suite}-{run_id}")
+    name = f"{suite.suite}-{run_id}-{next(_validations)}"
+    gx_suite = gx.ExpectationSuite(name=name)
     for position, spec in enumerate(suite.expectations):
         kwargs = {k: resolve(v, settings) for k, v in spec.kwargs.items()}
         meta = {"position": position, "severity": spec.severity, "why": spec.why}
@@ -165,14 +168,12 @@ def validate_suite(
             gx_suite.add_expectation(_expectation(spec.type, kwargs, meta))
     gx_suite = context.suites.add(gx_suite)
     source = context.data_sources.get("orghealth")
-    asset = source.add_dataframe_asset(name=f"{suite.suite}-{run_id}")
+    asset = source.add_dataframe_asset(name=name)
     batch = asset.add_batch_definition_whole_dataframe("run")
-    definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=f"{suite.suite}-{run_id}", data=batch, suite=gx_suite)
-    )
+    definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
     actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["orghealth"])] if docs_dir else []
     checkpoint = context.checkpoints.add(
-        gx.Checkpoint(name=f"{suite.suite}-{run_id}", validation_definitions=[definition], actions=actions,
+        gx.Checkpoint(name=name, validation_definitions=[definition], actions=actions,
                       result_format=_result_format(suite))
     )  # fmt: skip
     result = checkpoint.run(batch_parameters={"dataframe": frame})
@@ -182,6 +183,8 @@ def validate_suite(
         spec = suite.expectations[item.expectation_config.meta["position"]]
         details = item.result or {}
         examples = details.get("partial_unexpected_index_list" if suite.keys else "partial_unexpected_list")
+        if suite.keys and examples:  # the row's name first, then the offending value
+            examples = [{**{k: e.get(k) for k in suite.keys}, **e} for e in examples]
         observed = details.get("observed_value")
         outcomes.append(
             Outcome(
@@ -198,3 +201,21 @@ def validate_suite(
             )
         )
     return outcomes
+
+
+def validate_database(
+    db_path: Path, settings: dict[str, Any], as_of: date | None = None, *, docs_dir: Path | None = None
+) -> tuple[date, list[Outcome]]:
+    """Run every suite against an existing database (read-only) for `as_of`, by default its latest."""
+    from assets.quality.suites import load_suites
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        if as_of is None:
+            ((as_of,),) = con.execute("SELECT max(as_of) FROM core.people").fetchall()
+        outcomes = []
+        for suite in load_suites():
+            outcomes += validate_suite(con, suite, settings, as_of, run_id="validate", docs_dir=docs_dir)
+        return as_of, outcomes
+    finally:
+        con.close()
