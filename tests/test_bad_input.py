@@ -42,7 +42,7 @@ def test_too_many_rejected_rows_fail_the_run_and_keep_the_previous_database(tmp_
     db = tmp_path / "orghealth.duckdb"
     run_small_org(db)
     before = digest(db)
-    # The small org's HRIS file has 2 rejected rows of 13 (15.4%); the default threshold is 1%.
+    # The small org's HRIS file has 1 rejected row of 12 (8.3%); the default threshold is 1%.
     config = org_copy(tmp_path)
     config.write_text(config.read_text().replace("max_rejected_share: 0.5", "max_rejected_share: 0.01"))
 
@@ -141,8 +141,10 @@ def test_ragged_and_blank_id_rows_are_quarantined_with_their_line(tmp_path):
         "E4,Di Eze,di@x.example,E1,Engineer,2020-01-01\n"
     )
     db = tmp_path / "db.duckdb"
-    run(org_copy(tmp_path, hris=hris), db)
-    con = duckdb.connect(str(db), read_only=True)
+    # A row without an id is quarantined, and also stops publication (raw_hris_ids, tests/test_quality_gate.py).
+    with pytest.raises(RunFailed, match="raw_hris_ids"):
+        run(org_copy(tmp_path, hris=hris), db)
+    con = duckdb.connect(str(tmp_path / ".db.work.duckdb"), read_only=True)
     assert con.execute(
         "SELECT source_line, column_name, reason FROM raw.rejected_rows WHERE source_table = 'hris_people' "
         "ORDER BY source_line"
@@ -150,5 +152,9 @@ def test_ragged_and_blank_id_rows_are_quarantined_with_their_line(tmp_path):
         (3, None, "row has 5 fields but the header has 6"),
         (4, "Employee ID", "employee id is blank"),
     ]
-    assert con.execute("SELECT list(employee_id ORDER BY employee_id) FROM core.people").fetchone() == (["E1", "E4"],)
+    # The rows that could be read are in raw, as exported; nothing that depends on them was built.
+    assert con.execute("SELECT list(employee_id ORDER BY employee_id) FROM raw.hris_people").fetchone() == (
+        ["E1", "E4"],
+    )
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'people'").fetchone() == (0,)
     con.close()

@@ -83,13 +83,28 @@ def test_identity_match_rate_below_the_floor_blocks(tmp_path):
 
 
 def test_a_rejected_share_above_the_threshold_blocks(tmp_path):
-    # 2 of 13 HRIS rows (15.4%) are rejected; the threshold is lowered to 10%.
+    # 1 of 12 HRIS rows (8.3%) is rejected; the threshold is lowered to 5%.
     config = small_org(tmp_path, lambda r: replace_in(r / "orghealth.yaml", "max_rejected_share: 0.5",
-                                                      "max_rejected_share: 0.1"))  # fmt: skip
+                                                      "max_rejected_share: 0.05"))  # fmt: skip
     message = expect_blocked(tmp_path, config, "raw_hris_people", "rejected_share")
-    assert '"rejected_share": 0.15384615384615385' in message
-    # export.csv has 1 of 9 (11.1%) and ops-page-002.json 1 of 2 (50%) rejected: both above 10% too.
+    assert '"rejected_share": 0.08333333333333333' in message
+    # export.csv has 1 of 9 (11.1%) and ops-page-002.json 1 of 2 (50%) rejected: both above 5% too.
     assert "raw_jira_issues: " in message
+
+
+def test_duplicate_and_blank_employee_ids_in_the_export_block(tmp_path):
+    # Ingest quarantines both rows (raw.rejected_rows), and the gate still stops publication.
+    def break_ids(root: Path) -> None:
+        with (root / "hris.csv").open("a", encoding="utf-8") as hris:
+            hris.write(
+                "E4,Dev Again,dev2@x.example,E3,Software Engineer,Engineering,,Paris,Full-time,07/01/2019,,Active\n"
+            )
+            hris.write(",No Id,noid@x.example,E3,Software Engineer,Engineering,,Paris,Full-time,07/01/2019,,Active\n")
+
+    message = expect_blocked(tmp_path, small_org(tmp_path, break_ids), "raw_hris_ids", "employee_id")
+    # E4 is on line 5 and again on line 14; the row without an id is line 15.
+    assert '[{"source_line": 5, "employee_id": "E4"}, {"source_line": 14, "employee_id": "E4"}]' in message
+    assert '[{"source_line": 15, "employee_id": null}]' in message
 
 
 def test_a_snapshot_that_loses_more_than_30_percent_of_its_rows_blocks(tmp_path):
@@ -186,7 +201,7 @@ def test_org_health_findings_warn_without_stopping_the_run(tmp_path):
     assert con.execute("SELECT DISTINCT severity FROM quality.expectation_results WHERE NOT success").fetchall() == [
         ("warning",)
     ]
-    # Every data-error expectation passed and was recorded: 12 suites, 20 error expectations.
+    # Every data-error expectation passed and was recorded: 11 suites with 22 error expectations.
     assert con.execute(
         "SELECT count(DISTINCT suite), count(*) FROM quality.expectation_results WHERE severity = 'error' AND success"
-    ).fetchone() == (10, 20)
+    ).fetchone() == (11, 22)

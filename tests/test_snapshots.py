@@ -8,7 +8,7 @@ from tests.conftest import run_small_org
 
 SNAPSHOT_TABLES = {
     # table: rows per as_of in the small org (see tests/test_pipeline.py for the hand count)
-    "raw.hris_people": 13,
+    "raw.hris_people": 12,
     "raw.hris_snapshots": 1,
     "staging.hris_people": 11,
     "core.reporting_lines": 11,
@@ -46,11 +46,11 @@ def test_two_dates_give_two_snapshots_and_a_rerun_replaces_one(tmp_path):
         "SELECT as_of::VARCHAR, count(*) FILTER (WHERE is_active) FROM core.people GROUP BY 1 ORDER BY 1"
     )
     assert active.fetchall() == [("2026-11-20", 9), ("2026-12-01", 10)]
-    # Rejected rows are kept per as_of too, never duplicated by a re-run: 2 HRIS and 3 Jira each.
+    # Rejected rows are kept per as_of too, never duplicated by a re-run: 1 HRIS and 3 Jira each.
     assert con.execute(
         "SELECT as_of::VARCHAR, source_table, count(*) FROM raw.rejected_rows GROUP BY ALL ORDER BY ALL"
     ).fetchall() == [
-        ("2026-11-20", "hris_people", 2), ("2026-11-20", "jira_issues", 3),
-        ("2026-12-01", "hris_people", 2), ("2026-12-01", "jira_issues", 3),
+        ("2026-11-20", "hris_people", 1), ("2026-11-20", "jira_issues", 3),
+        ("2026-12-01", "hris_people", 1), ("2026-12-01", "jira_issues", 3),
     ]  # fmt: skip
     con.close()
