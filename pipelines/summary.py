@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from assets.model.sql_models import load_models
+from assets.model.sql_models import has_as_of, load_models
 
 
 def summarize(db_path: Path, as_of: date) -> str:
@@ -15,7 +15,7 @@ def summarize(db_path: Path, as_of: date) -> str:
     try:
         lines = [f"database: {db_path}", f"as_of:    {as_of.isoformat()}", "", "rows per table (this as_of):"]
         for m in load_models():
-            where = " WHERE as_of = $as_of" if _has_as_of(con, m.table) else ""
+            where = " WHERE as_of = $as_of" if has_as_of(con, m.table) else ""
             count = con.execute(f"SELECT count(*) FROM {m.table}{where}", {"as_of": as_of} if where else None)
             lines.append(f"  {m.table:<32} {count.fetchall()[0][0]:>9,}")
         match = next(
@@ -66,8 +66,10 @@ def summarize(db_path: Path, as_of: date) -> str:
         if gate:
             lines += ["", "quality gate (see quality.expectation_results and the Data Docs):"]
             for severity, total, failed, names in gate:
-                label = "data errors" if severity == "error" else "org-health findings"
-                lines.append(f"  {label}: {failed} of {total} expectations failed")
+                if severity == "error":
+                    lines.append(f"  data errors: {failed} of {total} expectations failed")
+                else:
+                    lines.append(f"  org-health findings: {failed} of {total} checks found something")
                 lines += [f"    {name}" for name in names or []]
         rejected = con.execute(
             "SELECT source_file, count(DISTINCT source_line), "
@@ -88,17 +90,6 @@ def summarize(db_path: Path, as_of: date) -> str:
         return "\n".join(lines)
     finally:
         con.close()
-
-
-def _has_as_of(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    schema, name = table.split(".")
-    return bool(
-        con.execute(
-            "SELECT 1 FROM information_schema.columns WHERE table_schema = $s AND table_name = $t "
-            "AND column_name = 'as_of'",
-            {"s": schema, "t": name},
-        ).fetchall()
-    )
 
 
 def _pct(value: float | None) -> str:

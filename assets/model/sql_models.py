@@ -154,6 +154,12 @@ def build(con: duckdb.DuckDBPyConnection, m: SqlModel, params: dict[str, Any]) -
     return rows
 
 
+def has_as_of(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether `schema.table` keeps one snapshot per as_of."""
+    schema, name = table.split(".")
+    return any(column == "as_of" for column, _ in _columns(con, schema, name))
+
+
 def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:
     return con.execute(
         "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $s AND table_name = $t "

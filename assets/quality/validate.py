@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from assets.model.sql_models import has_as_of
 from assets.quality.suites import ROW_COUNT_NOT_TO_DROP, Suite, resolve
 
 COLUMN_ARGUMENTS = ("column", "column_A", "column_B")
@@ -51,17 +52,6 @@ class Outcome:
         return f"{self.suite}: {self.expectation}{where}: {', '.join(seen) or 'failed'}. {self.why}"
 
 
-def _has_as_of(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    schema, name = table.split(".")
-    return bool(
-        con.execute(
-            "SELECT 1 FROM information_schema.columns WHERE table_schema = $s AND table_name = $t "
-            "AND column_name = 'as_of'",
-            {"s": schema, "t": name},
-        ).fetchall()
-    )
-
-
 def _query(con: duckdb.DuckDBPyConnection, suite: Suite) -> str:
     if suite.query:
         return suite.query
@@ -69,7 +59,7 @@ def _query(con: duckdb.DuckDBPyConnection, suite: Suite) -> str:
         {e.kwargs[a] for e in suite.expectations for a in COLUMN_ARGUMENTS if a in e.kwargs} | set(suite.keys)
     )
     select = ", ".join(f'"{c}"' for c in columns) or "1 AS row_present"
-    where = " WHERE as_of = $as_of" if _has_as_of(con, suite.table) else ""
+    where = " WHERE as_of = $as_of" if has_as_of(con, suite.table) else ""
     return f"SELECT {select} FROM {suite.table}{where}"
 
 
@@ -80,7 +70,7 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, as_of: date):
 
 def _previous_as_of(con: duckdb.DuckDBPyConnection, suite: Suite, as_of: date) -> date | None:
     table = suite.table or suite.guards
-    if not _has_as_of(con, table):
+    if not has_as_of(con, table):
         return None
     ((previous,),) = con.execute(f"SELECT max(as_of) FROM {table} WHERE as_of < $as_of", {"as_of": as_of}).fetchall()
     return previous
