@@ -201,7 +201,22 @@ def test_org_health_findings_warn_without_stopping_the_run(tmp_path):
     assert con.execute("SELECT DISTINCT severity FROM quality.expectation_results WHERE NOT success").fetchall() == [
         ("warning",)
     ]
-    # Every data-error expectation passed and was recorded: 11 suites with 22 error expectations.
+    # Every data-error expectation passed and was recorded: 12 suites with 23 error expectations.
     assert con.execute(
         "SELECT count(DISTINCT suite), count(*) FROM quality.expectation_results WHERE severity = 'error' AND success"
-    ).fetchone() == (11, 22)
+    ).fetchone() == (12, 23)
+
+
+def test_two_different_issues_under_one_key_block(tmp_path):
+    # A second "CORE-2" with another issue id (as a second Jira site would export it). The stale copy of
+    # OPS-1 in the fixture's second JSON page has the same id as the first: it is deduplicated, not blocked.
+    def mix_sites(root: Path) -> None:
+        with (root / "jira" / "export.csv").open("a", encoding="utf-8") as export:
+            export.write(
+                '"Other site","CORE-2","55555","Task","To Do","To Do","CORE","","","Ben Okafor",'
+                '"acc-ben","02/Oct/26 8:00 AM","02/Oct/26 8:00 AM","","","","","","","","","","","","",""\n'
+            )
+
+    message = expect_blocked(tmp_path, small_org(tmp_path, mix_sites), "raw_jira_keys", "issues_with_this_key")
+    assert '{"issue_key": "CORE-2", "issues_with_this_key": 2}' in message
+    assert "OPS-1" not in message
