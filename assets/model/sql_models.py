@@ -160,11 +160,14 @@ def has_as_of(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     return any(column == "as_of" for column, _ in _columns(con, schema, name))
 
 
-def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:
+def _columns(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, *, temporary: bool = False
+) -> list[tuple[str, str]]:
+    """(name, type) of each column; `temporary` looks in the connection's temp catalog instead of the file."""
     return con.execute(
         "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $s AND table_name = $t "
-        "ORDER BY ordinal_position",
-        {"s": schema, "t": table},
+        "AND (table_catalog = 'temp') = $temporary ORDER BY ordinal_position",
+        {"s": schema, "t": table, "temporary": temporary},
     ).fetchall()
 
 
@@ -176,7 +179,7 @@ def _create_or_evolve(con: duckdb.DuckDBPyConnection, m: SqlModel, params: dict[
     """
     shape = f"{m.name}__shape"
     execute(con, f"CREATE OR REPLACE TEMP TABLE {shape} AS (\n{m.body}\n) WITH NO DATA", params)
-    wanted = _columns(con, "temp", shape) or _columns(con, "main", shape)
+    wanted = _columns(con, "main", shape, temporary=True)
     existing = _columns(con, m.schema, m.name)
     if not existing:
         con.execute(f"CREATE TABLE {m.table} AS SELECT * FROM {shape}")
