@@ -108,8 +108,6 @@ def raw_hris_people(orghealth: OrgHealthResource) -> dg.MaterializeResult:
                 "delimiter": extract.notes["delimiter"],
                 "date_formats": date_formats,
                 "column_map": ", ".join(f"{f} <- {h!r}" for f, h in extract.headers.items()),
-                "rows_read": sum(extract.rows_read.values()),
-                "rows_rejected": rejects["source_line"].n_unique(),
             }
             _replace_rows(con, "raw.hris_snapshots", pl.DataFrame([snapshot]), as_of=settings.as_of)
             con.commit()

@@ -1,4 +1,4 @@
--- One row per HRIS snapshot (as_of): how its export was read and how many rows made it in.
+-- One row per HRIS snapshot (as_of): how its export was read. Row counts are in raw.ingest_files.
 -- materialized: ddl
 -- column as_of: The date the snapshot describes.
 -- column source_file: Path of the HRIS export.
@@ -7,8 +7,6 @@
 -- column delimiter: Field delimiter found in the header line.
 -- column date_formats: strftime formats dates were parsed with, in the order tried.
 -- column column_map: Which export header each canonical field was read from.
--- column rows_read: Data rows in the file.
--- column rows_rejected: Rows quarantined in raw.rejected_rows for this file and as_of.
 CREATE TABLE IF NOT EXISTS raw.hris_snapshots (
     as_of DATE NOT NULL,
     source_file VARCHAR NOT NULL,
@@ -16,7 +14,5 @@ CREATE TABLE IF NOT EXISTS raw.hris_snapshots (
     encoding VARCHAR,
     delimiter VARCHAR,
     date_formats VARCHAR[],
-    column_map VARCHAR,
-    rows_read BIGINT,
-    rows_rejected BIGINT
+    column_map VARCHAR
 );
