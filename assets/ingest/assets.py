@@ -9,19 +9,12 @@ import polars as pl
 from assets.ingest.extract import Extract
 from assets.ingest.hris import read_hris
 from assets.ingest.jira import read_jira
-from assets.model.sql_models import SQL_DIR, apply_comments, execute, model, query_frame
+from assets.model.sql_models import SQL_DIR, ensure_tables, model, query_frame
 from pipelines.errors import OrgHealthError
 from pipelines.resources import OrgHealthResource, RunSettings
 
 # Written by the ingest assets as a side effect; lineage runs through the asset that wrote them.
 SIDE_TABLES = frozenset({"raw.rejected_rows", "raw.hris_snapshots", "raw.ingest_files"})
-
-
-def _ensure_raw_tables(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
-    for table in tables:
-        m = model(table)
-        execute(con, m.body, {})
-        apply_comments(con, m)
 
 
 def _replace_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, **key: object) -> None:
@@ -91,7 +84,7 @@ def raw_hris_people(orghealth: OrgHealthResource) -> dg.MaterializeResult:
     try:
         extract = read_hris(settings.hris_path, settings.config.hris)
         with orghealth.connect() as con:
-            _ensure_raw_tables(con, "raw.hris_people", "raw.hris_snapshots", "raw.rejected_rows", "raw.ingest_files")
+            ensure_tables(con, "raw.hris_people", "raw.hris_snapshots", "raw.rejected_rows", "raw.ingest_files")
             con.begin()
             _replace_rows(con, "raw.hris_people", extract.rows, as_of=settings.as_of)
             date_formats = extract.notes["date_formats"]
@@ -140,7 +133,7 @@ def raw_jira(orghealth: OrgHealthResource):
     try:
         extract, links = read_jira(settings.jira_paths, settings.config.jira)
         with orghealth.connect() as con:
-            _ensure_raw_tables(con, "raw.jira_issues", "raw.jira_issue_links", "raw.rejected_rows", "raw.ingest_files")
+            ensure_tables(con, "raw.jira_issues", "raw.jira_issue_links", "raw.rejected_rows", "raw.ingest_files")
             con.begin()
             _replace_rows(con, "raw.jira_issues", extract.rows)
             _replace_rows(con, "raw.jira_issue_links", links)
@@ -194,7 +187,7 @@ def raw_org_config(orghealth: OrgHealthResource):
         schema={"jira_identity": pl.String, "employee_id": pl.String},
     )
     with orghealth.connect() as con:
-        _ensure_raw_tables(con, "raw.config_work_streams", "raw.config_identity_aliases")
+        ensure_tables(con, "raw.config_work_streams", "raw.config_identity_aliases")
         con.begin()
         _replace_rows(con, "raw.config_work_streams", streams)
         _replace_rows(con, "raw.config_identity_aliases", aliases)

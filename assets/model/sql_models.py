@@ -154,6 +154,14 @@ def build(con: duckdb.DuckDBPyConnection, m: SqlModel, params: dict[str, Any]) -
     return rows
 
 
+def ensure_tables(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
+    """Create the `ddl` tables Python code fills (raw.*, quality.*) if missing, with their comments."""
+    for table in tables:
+        m = model(table)
+        execute(con, m.body, {})
+        apply_comments(con, m)
+
+
 def has_as_of(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether `schema.table` keeps one snapshot per as_of."""
     schema, name = table.split(".")

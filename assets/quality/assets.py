@@ -5,12 +5,13 @@ publication); its `warning` expectations form a second, non-blocking check: org-
 the product's results, not bad data. Every outcome is also written to quality.expectation_results.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import dagster as dg
+import duckdb
 import polars as pl
 
-from assets.model.sql_models import apply_comments, execute, model
+from assets.model.sql_models import ensure_tables
 from assets.quality.suites import Suite, load_suites
 from assets.quality.validate import Outcome, validate_suite
 from pipelines.resources import OrgHealthResource
@@ -23,29 +24,26 @@ def check_name(suite: Suite, severity: str) -> str:
     return f"{suite.suite}_{CHECK_SUFFIX[severity]}"
 
 
-def record_outcomes(orghealth: OrgHealthResource, run_id: str, outcomes: list[Outcome]) -> None:
-    settings = orghealth.settings
+def record_outcomes(con: duckdb.DuckDBPyConnection, as_of: date, run_id: str, outcomes: list[Outcome]) -> None:
+    """Write the outcomes to quality.expectation_results, replacing this run's earlier ones for the suite."""
     frame = pl.DataFrame(
         [o.__dict__ for o in outcomes],
         schema={"suite": pl.String, "guarded_table": pl.String, "expectation": pl.String, "column_name": pl.String,
                 "severity": pl.String, "success": pl.Boolean, "observed_value": pl.String,
                 "unexpected_count": pl.Int64, "unexpected_examples": pl.String, "why": pl.String},
     )  # fmt: skip
-    with orghealth.connect() as con:
-        table = model("quality.expectation_results")
-        execute(con, table.body, {})
-        apply_comments(con, table)
-        con.register("outcomes", frame)
-        con.execute(
-            "DELETE FROM quality.expectation_results WHERE run_id = $run AND suite IN (SELECT suite FROM outcomes)",
-            {"run": run_id},
-        )
-        con.execute(
-            "INSERT INTO quality.expectation_results BY NAME "
-            "SELECT $as_of AS as_of, $run AS run_id, $at AS checked_at, * FROM outcomes",
-            {"as_of": settings.as_of, "run": run_id, "at": datetime.now(UTC).replace(tzinfo=None)},
-        )
-        con.unregister("outcomes")
+    ensure_tables(con, "quality.expectation_results")
+    con.register("outcomes", frame)
+    con.execute(
+        "DELETE FROM quality.expectation_results WHERE run_id = $run AND suite IN (SELECT suite FROM outcomes)",
+        {"run": run_id},
+    )
+    con.execute(
+        "INSERT INTO quality.expectation_results BY NAME "
+        "SELECT $as_of AS as_of, $run AS run_id, $at AS checked_at, * FROM outcomes",
+        {"as_of": as_of, "run": run_id, "at": datetime.now(UTC).replace(tzinfo=None)},
+    )
+    con.unregister("outcomes")
 
 
 def _markdown(outcomes: list[Outcome]) -> str:
@@ -80,7 +78,7 @@ def suite_checks(suite: Suite) -> dg.AssetChecksDefinition:
                 con, suite, settings.config.model_dump(mode="json"), settings.as_of,
                 run_id=context.run.run_id, docs_dir=orghealth.docs_dir,
             )  # fmt: skip
-        record_outcomes(orghealth, context.run.run_id, outcomes)
+            record_outcomes(con, settings.as_of, context.run.run_id, outcomes)
         for severity in ("error", "warning"):
             mine = [o for o in outcomes if o.severity == severity]
             if not mine:
