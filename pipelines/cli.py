@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from pipelines.errors import OrgHealthError
+from orghealth.errors import OrgHealthError
 
 app = typer.Typer(
     help="Measure how single-threaded an organisation is, from HRIS and Jira exports, into DuckDB.",
@@ -40,9 +40,9 @@ Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show Dagster's l
 
 def _run(config: Path, *, hris: Path | None, jira: list[Path] | None, db: Path | None, as_of: str | None,
          verbose: bool) -> None:  # fmt: skip
-    from pipelines.resources import resolve_settings
+    from orghealth.settings import resolve_settings
+    from orghealth.summary import summarize
     from pipelines.runner import run_pipeline
-    from pipelines.summary import summarize
 
     try:
         settings = resolve_settings(config, db_path=db, as_of=_parse_date(as_of), hris_path=hris, jira_paths=jira)
@@ -79,7 +79,7 @@ def run(
 @app.command()
 def demo(db: Db = None, as_of: AsOf = None, verbose: Verbose = False) -> None:
     """Run the whole job on the embedded sample organisation (what `make demo` calls)."""
-    from assets.sample_org import SAMPLE_CONFIG
+    from orghealth.sample_org import SAMPLE_CONFIG
 
     _run(SAMPLE_CONFIG, hris=None, jira=None, db=db, as_of=as_of, verbose=verbose)
 
@@ -97,8 +97,8 @@ def validate(
     Exit status 1 when a data error fails (the run would not have been published), 0 otherwise; org-health
     findings are printed as warnings.
     """
-    from assets.quality.validate import validate_database
-    from pipelines.resources import resolve_settings
+    from orghealth.quality.validate import validate_database
+    from orghealth.settings import resolve_settings
 
     try:
         settings = resolve_settings(config, db_path=db)

@@ -1,31 +1,35 @@
-"""The Dagster code location: `dagster dev -w workspace.yaml` loads `defs` from here."""
+"""The Dagster code location: `dagster dev -w workspace.yaml` and `dagster job execute` load `defs` from here.
+
+One `Definitions`, built once at import. What differs between runs comes from the run: the partition key
+is the as_of date, and the `orghealth` resource's run config names the config file, the exports and the
+database (its defaults come from ORGHEALTH_CONFIG and ORGHEALTH_DB when the code location loads).
+"""
 
 import dagster as dg
 
-from assets.ingest.assets import raw_hris_people, raw_jira, raw_org_config
-from assets.model.assets import model_assets
+from assets.checks import quality_checks
+from assets.ingest import raw_hris_people, raw_jira, raw_org_config
+from assets.models import model_assets
+from assets.partitions import as_of_partitions
 from assets.publish import published
-from assets.quality.assets import quality_checks
-from pipelines.resources import OrgHealthResource
+from assets.resources import OrgHealthResource
 
-ALL_ASSETS = [raw_hris_people, raw_jira, raw_org_config, *model_assets, published]
+JOB_NAME = "orghealth"
 
-# One process, one step at a time: a DuckDB file open read-write in one process cannot be opened by
-# another, so the default multiprocess executor would make parallel steps fail on the file lock.
 orghealth_job = dg.define_asset_job(
-    "orghealth", selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor,
-    description="Load the exports, build every table for one as_of, check them, and publish if the checks pass.",
-)  # fmt: skip
+    JOB_NAME,
+    selection=dg.AssetSelection.all(),
+    partitions_def=as_of_partitions,
+    description="Load the exports, build every table for one as_of (the partition), check them, and publish "
+    "the database if every blocking check passed.",
+)
 
-
-def build_definitions(resource: OrgHealthResource) -> dg.Definitions:
-    return dg.Definitions(
-        assets=ALL_ASSETS,
-        asset_checks=quality_checks,
-        jobs=[orghealth_job],
-        resources={"orghealth": resource},
-        executor=dg.in_process_executor,
-    )
-
-
-defs = build_definitions(OrgHealthResource.from_env())
+defs = dg.Definitions(
+    assets=[raw_hris_people, raw_jira, raw_org_config, *model_assets, published],
+    asset_checks=quality_checks,
+    jobs=[orghealth_job],
+    resources={"orghealth": OrgHealthResource.from_env()},
+    # One process, one step at a time: a DuckDB file open read-write in one process cannot be opened by
+    # another, so the default multiprocess executor would make parallel steps fail on the file lock.
+    executor=dg.in_process_executor,
+)

@@ -1,25 +1,22 @@
-"""Run the whole job in process: build in the working database, publish only if every check passed.
+"""Start the orghealth job from the command line: the same job, definitions and steps as every other road.
 
-The working database (`.<name>.work.duckdb` beside the published file) starts each run as a copy of the
-published one, so snapshots accumulate and a failed run's half-built tables never reach a later
-publication. The published file is replaced, whole and atomically, by the job's `published` asset; a
-failed run leaves it exactly as it was, and its own tables and expectation results stay in the working
-database for inspection.
+The CLI only chooses the partition (as_of) and the resource's run config; the job itself seeds its working
+copy from the published file, builds, checks and publishes.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
-from pipelines.definitions import build_definitions
-from pipelines.errors import OrgHealthError
-from pipelines.resources import OrgHealthResource, RunSettings
+from assets.partitions import PARTITIONS_START, as_of_partitions
+from orghealth.database import working_copy
+from orghealth.errors import OrgHealthError
+from orghealth.settings import RunSettings
+from pipelines.definitions import JOB_NAME, defs
 
 
 class RunFailed(OrgHealthError):
@@ -35,10 +32,7 @@ class RunResult:
 
 def _failed_gate(result: dg.ExecuteInProcessResult) -> list[str]:
     failures = []
-    for event in result.all_events:
-        if event.event_type_value != "ASSET_CHECK_EVALUATION":
-            continue
-        evaluation = event.event_specific_data
+    for evaluation in result.get_asset_check_evaluations():
         if evaluation.passed or evaluation.severity != dg.AssetCheckSeverity.ERROR:
             continue
         detail = evaluation.metadata.get("failed_expectations")
@@ -48,59 +42,46 @@ def _failed_gate(result: dg.ExecuteInProcessResult) -> list[str]:
 
 def _failure_message(result: dg.ExecuteInProcessResult, settings: RunSettings) -> str:
     gate = _failed_gate(result)
+    work = working_copy(settings.db_path, result.run_id)
     if gate:
         return (
             f"the quality gate stopped publication ({settings.db_path} is unchanged): "
             + " ".join(gate)
-            + f" The run's tables and quality.expectation_results are in {settings.work_path}; "
-            f"Data Docs in {settings.docs_dir}."
+            + f" The run's tables and quality.expectation_results are in {work}; Data Docs in {settings.docs_dir}."
         )
-    for event in result.all_events:
-        if not event.is_step_failure:
-            continue
-        data = event.step_failure_data
+    for failure in result.get_step_failure_events():
+        data = failure.step_failure_data
         if data.user_failure_data is not None and data.user_failure_data.description:
             return data.user_failure_data.description
         error = data.error
         while error is not None and error.cause is not None and error.cls_name.startswith("Dagster"):
             error = error.cause
         detail = error.message.strip() if error is not None else "unknown error"
-        return f"step {event.step_key} failed: {detail}"
+        return f"step {failure.step_key} failed: {detail}"
     return "the run failed before any step ran"
 
 
-def _seed_working_copy(settings: RunSettings) -> None:
-    """Start the working database from the published one (or from nothing)."""
-    work = settings.work_path
-    for leftover in (work, work.with_name(work.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    if settings.db_path.exists():
-        if settings.db_path.with_name(settings.db_path.name + ".wal").exists():
-            con = duckdb.connect(str(settings.db_path))
-            con.execute("CHECKPOINT")
-            con.close()
-        shutil.copyfile(settings.db_path, work)
+def _partition_key(settings: RunSettings) -> str:
+    key = settings.as_of.isoformat()
+    if not as_of_partitions.has_partition_key(key):
+        raise OrgHealthError(
+            f"as_of {key} is not a date orghealth keeps snapshots for: it must be between {PARTITIONS_START} and today"
+        )
+    return key
 
 
 def run_pipeline(settings: RunSettings, *, log_level: str = "CRITICAL") -> RunResult:
-    """Materialise and check every asset for `settings`; raise RunFailed with a readable message on failure."""
-    settings = RunSettings(**{**settings.__dict__, "db_path": settings.db_path.resolve()})
-    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
-    _seed_working_copy(settings)
-    resource = OrgHealthResource(
-        config_path=str(settings.config_path),
-        db_path=str(settings.db_path),
-        as_of=settings.as_of.isoformat(),
-        hris_path=str(settings.hris_path),
-        jira_paths=[str(p) for p in settings.jira_paths],
-    )
-    job = build_definitions(resource).resolve_job_def("orghealth")
+    """Run the job for `settings` (as_of is the partition); raise RunFailed with a readable message on failure."""
+    partition_key = _partition_key(settings)
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    result = job.execute_in_process(
+    result = defs.resolve_job_def(JOB_NAME).execute_in_process(
         instance=instance,
+        partition_key=partition_key,
         raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-        tags={"orghealth/as_of": settings.as_of.isoformat()},
+        run_config={
+            "resources": {"orghealth": {"config": settings.run_config()}},
+            "loggers": {"console": {"config": {"log_level": log_level}}},
+        },
     )
     if not result.success:
         raise RunFailed(_failure_message(result, settings))

@@ -5,7 +5,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.resources import RunSettings, resolve_settings
+from assets.resources import RunSettings, resolve_settings
 from pipelines.runner import RunResult, run_pipeline
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.config import DEFAULT_ENGINEER_TITLES, load_config
-from pipelines.errors import ConfigError
+from orghealth.config import DEFAULT_ENGINEER_TITLES, load_config
+from orghealth.errors import ConfigError
 
 VALID = """\
 as_of: 2026-11-20

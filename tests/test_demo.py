@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.sample_org import SAMPLE_DIR
+from orghealth.sample_org import SAMPLE_DIR
 
 PLANTED = json.loads((SAMPLE_DIR / "planted.json").read_text(encoding="utf-8"))
 

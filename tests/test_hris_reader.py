@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.ingest.csv_files import decode, normalise_header, sniff_delimiter
-from assets.ingest.hris import ISO_FORMATS, detect_date_format, map_headers, read_hris
-from pipelines.config import HrisConfig
-from pipelines.errors import InputFileError
+from orghealth.config import HrisConfig
+from orghealth.errors import InputFileError
+from orghealth.readers.csv_files import decode, normalise_header, sniff_delimiter
+from orghealth.readers.hris import ISO_FORMATS, detect_date_format, map_headers, read_hris
 
 BOM = b"\xef\xbb\xbf"
 # ISO first, then two-digit before four-digit years for each separator (/ . -), so "1/5/24" is 2024.

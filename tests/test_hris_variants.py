@@ -6,7 +6,7 @@ from datetime import date
 
 import duckdb
 
-from pipelines.resources import resolve_settings
+from assets.resources import resolve_settings
 from pipelines.runner import run_pipeline
 from tests.conftest import SMALL_ORG
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.ingest.jira import jira_files, read_jira
-from assets.model.sql_models import load_macros
-from pipelines.config import JiraConfig
-from pipelines.errors import InputFileError
+from orghealth.config import JiraConfig
+from orghealth.errors import InputFileError
+from orghealth.readers.jira import jira_files, read_jira
+from orghealth.sql_models import load_macros
 
 # "Export CSV (all fields)": a multi-valued field gets one column per value, all under the same header.
 # Columns: 1 Summary, 2 Issue key, 3 Issue id, 4 Parent, 5 Issue Type, 6 Status, 7 Project key, 8 Assignee,

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from assets.model.sql_models import load_models
+from orghealth.sql_models import load_models
 
 DOC = (Path(__file__).resolve().parents[1] / "docs" / "metrics.md").read_text(encoding="utf-8")
 
@@ -19,7 +19,7 @@ def test_every_mart_and_column_is_in_docs_metrics_md():
 
 
 def test_the_thresholds_in_the_docs_are_the_config_defaults():
-    from pipelines.config import MetricsConfig
+    from orghealth.config import MetricsConfig
 
     defaults = MetricsConfig()
     assert "`metrics.window_days`" in DOC and f"{defaults.window_days} days" in DOC

@@ -23,7 +23,7 @@ Jira (jira/: export.csv with repeated Labels and Blocks columns, two JSON search
 
 from datetime import datetime
 
-from assets.model.sql_models import SQL_DIR
+from orghealth.sql_models import SQL_DIR
 from tests.conftest import AS_OF
 
 

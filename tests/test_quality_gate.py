@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.quality.suites import load_suites
-from assets.quality.validate import validate_suite
-from pipelines.config import OrgConfig
-from pipelines.resources import resolve_settings
+from assets.resources import resolve_settings
+from orghealth.config import OrgConfig
+from orghealth.quality.suites import load_suites
+from orghealth.quality.validate import validate_suite
 from pipelines.runner import RunFailed, run_pipeline
 from tests.conftest import SMALL_ORG
 from tests.test_marts import METRICS_ORG

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assets.sample_org import generator as gen
+from tools.samplegen import generator as gen
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "assets" / "sample_org" / "data"
 MONTHS = {m: i + 1 for i, m in enumerate(gen.MONTHS)}

@@ -4,7 +4,7 @@ from datetime import date
 
 import duckdb
 
-from assets.model.sql_models import build, parse_model
+from orghealth.sql_models import build, parse_model
 
 V1 = """-- One row per thing per as_of: a test model.
 -- materialized: snapshot

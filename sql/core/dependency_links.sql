@@ -22,7 +22,8 @@ WITH items AS (
         open_at(w.created_at, w.resolved_at, $as_of) AS is_open,
         resolved_in_window(w.resolved_at, $as_of, $window_days) AS resolved_in_window
     FROM core.work_items AS w
-    LEFT JOIN core.people AS p ON p.as_of = $as_of AND p.employee_id = w.assignee_employee_id
+    LEFT JOIN core.identity_map AS m ON m.as_of = $as_of AND m.identity_key = w.assignee_identity
+    LEFT JOIN core.people AS p ON p.as_of = $as_of AND p.employee_id = m.employee_id
 ),
 links AS (
     SELECT

@@ -1,7 +1,9 @@
--- One row per Jira person (assignee or reporter): the HRIS employee they are, and how that was found.
+-- One row per Jira person (assignee or reporter) per as_of: the HRIS employee they are, and how that was found.
+-- materialized: snapshot
 -- Matched against the HRIS snapshot of this run's as_of, former staff included: by email (any case), then
 -- by identity.aliases (accountId or display name), then by a display name only one HRIS person has.
 -- Unmatched identities stay here with employee_id NULL and a note on what to do.
+-- column as_of: The HRIS snapshot the person was matched against.
 -- column identity_key: The Jira person's key: accountId or user name, else email:<email>, else name:<display name>.
 -- column account_id: Jira accountId (Cloud) or user name (Data Center).
 -- column display_name: Display name (the most frequent one, if it changed).
@@ -66,6 +68,7 @@ matched AS (
     LEFT JOIN by_name AS n ON n.name_key = person_name_key(i.display_name)
 )
 SELECT
+    $as_of::DATE AS as_of,
     identity_key,
     account_id,
     display_name,

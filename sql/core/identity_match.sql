@@ -16,6 +16,7 @@ WITH counts AS (
         coalesce(sum(assigned_items) FILTER (WHERE employee_id IS NOT NULL), 0)::BIGINT AS matched_items,
         count(*) FILTER (WHERE employee_id IS NULL) AS unmatched_identities
     FROM core.identity_map
+    WHERE as_of = $as_of
 )
 SELECT
     $as_of::DATE AS as_of,

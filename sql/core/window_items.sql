@@ -15,9 +15,10 @@
 -- column team_id: The team the item counts for; NULL unless attribution is team.
 -- column attribution: team; no_team (an active assignee with no manager, who counts for orgs only); inactive_assignee; unmatched; unassigned.
 WITH items AS (
-    SELECT w.*, coalesce(s.kind, 'unmapped') AS stream_kind
+    SELECT w.*, m.employee_id AS assignee_employee_id, coalesce(s.kind, 'unmapped') AS stream_kind
     FROM core.work_items AS w
-    LEFT JOIN core.work_streams AS s ON s.stream_id = w.stream_id
+    LEFT JOIN core.identity_map AS m ON m.as_of = $as_of AND m.identity_key = w.assignee_identity
+    LEFT JOIN core.work_streams AS s ON s.as_of = $as_of AND s.stream_id = w.stream_id
     WHERE resolved_in_window(w.resolved_at, $as_of, $window_days)
 ),
 median_points AS (

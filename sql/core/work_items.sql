@@ -1,4 +1,6 @@
--- One row per Jira issue: its place in the issue hierarchy, its work stream and the employee it is assigned to.
+-- One row per Jira issue: its place in the issue hierarchy, its work stream and its assignee's Jira identity.
+-- Built from the latest Jira export and the org config alone, so it is not kept per as_of: who the assignee is
+-- in the HRIS depends on the date and is looked up per as_of in core.identity_map.
 -- An issue's work stream is the first rule that matches, in the order epic (the issue, its parents or its
 -- epic is a listed epic), component, label, project; ties go to the stream listed first in the config.
 -- A sub-task takes its parent's stream when the parent is in the export. No match: stream_id 'unmapped'.
@@ -22,8 +24,7 @@
 -- column components: Components.
 -- column assignee_identity: The assignee's key in core.identity_map; NULL when unassigned.
 -- column assignee_name: The assignee's Jira display name.
--- column assignee_employee_id: The assignee's HRIS employee id; NULL when unassigned or unmatched.
--- column stream_id: Work stream id from core.work_streams, or 'unmapped'.
+-- column stream_id: Work stream id from the org config (staging.work_streams), or 'unmapped'.
 -- column stream_rule: The kind of rule that placed it: epic, component, label or project; NULL when unmapped.
 -- column stream_from_parent: True when a sub-task took its parent's stream.
 -- column source_file: Export the issue came from.
@@ -70,13 +71,13 @@ items AS (
 ),
 rules AS (
     SELECT stream_id, position, 1 AS rule_rank, 'epic' AS rule, lower(unnest(match_epics)) AS value
-    FROM core.work_streams
+    FROM staging.work_streams
     UNION ALL
-    SELECT stream_id, position, 2, 'component', lower(unnest(match_components)) FROM core.work_streams
+    SELECT stream_id, position, 2, 'component', lower(unnest(match_components)) FROM staging.work_streams
     UNION ALL
-    SELECT stream_id, position, 3, 'label', lower(unnest(match_labels)) FROM core.work_streams
+    SELECT stream_id, position, 3, 'label', lower(unnest(match_labels)) FROM staging.work_streams
     UNION ALL
-    SELECT stream_id, position, 4, 'project', lower(unnest(match_projects)) FROM core.work_streams
+    SELECT stream_id, position, 4, 'project', lower(unnest(match_projects)) FROM staging.work_streams
 ),
 candidates AS (
     SELECT i.issue_key, r.stream_id, r.rule, r.rule_rank, r.position
@@ -117,7 +118,6 @@ SELECT
         jira_identity_key(i.assignee_account_id, i.assignee_email, i.assignee_name)
     END AS assignee_identity,
     i.assignee_name,
-    m.employee_id AS assignee_employee_id,
     CASE
         WHEN i.is_subtask AND parent.issue_key IS NOT NULL THEN coalesce(parent_stream.stream_id, 'unmapped')
         ELSE coalesce(own.stream_id, 'unmapped')
@@ -130,5 +130,3 @@ FROM items AS i
 LEFT JOIN issues AS parent ON parent.issue_key = i.resolved_parent_key
 LEFT JOIN own_stream AS own ON own.issue_key = i.issue_key
 LEFT JOIN own_stream AS parent_stream ON parent_stream.issue_key = i.resolved_parent_key
-LEFT JOIN core.identity_map AS m
-    ON m.identity_key = jira_identity_key(i.assignee_account_id, i.assignee_email, i.assignee_name)

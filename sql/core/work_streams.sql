@@ -1,5 +1,7 @@
--- One row per work stream in the org config, with its single-threaded leader (STL) looked up in the HRIS.
+-- One row per work stream in the org config per as_of, with its single-threaded leader (STL) looked up in the HRIS.
+-- materialized: snapshot
 -- The STL is matched by email against the HRIS snapshot of this run's as_of.
+-- column as_of: The HRIS snapshot the STL was looked up in.
 -- column position: Place in the config, from 1.
 -- column stream_id: Stream id.
 -- column stream_name: Stream name.
@@ -13,6 +15,7 @@
 -- column match_labels: Labels mapped to the stream.
 -- column match_components: Components mapped to the stream.
 SELECT
+    $as_of::DATE AS as_of,
     s.position,
     s.stream_id,
     s.stream_name,

@@ -49,7 +49,7 @@ shares AS (
     SELECT sw.leader_id, sw.stream_id, s.position, sw.weight / t.mapped_weight AS share
     FROM stream_weights AS sw
     JOIN totals AS t ON t.leader_id = sw.leader_id
-    JOIN core.work_streams AS s ON s.stream_id = sw.stream_id
+    JOIN core.work_streams AS s ON s.as_of = $as_of AND s.stream_id = sw.stream_id
 ),
 focus AS (
     SELECT
@@ -64,7 +64,7 @@ focus AS (
 owned AS (
     SELECT l.leader_id, count(s.stream_id) AS owned_streams, sum(sh.share) AS owned_share
     FROM leaders AS l
-    LEFT JOIN core.work_streams AS s ON s.stl_employee_id = l.leader_id
+    LEFT JOIN core.work_streams AS s ON s.as_of = $as_of AND s.stl_employee_id = l.leader_id
     LEFT JOIN shares AS sh ON sh.leader_id = l.leader_id AND sh.stream_id = s.stream_id
     GROUP BY l.leader_id
 )

@@ -36,7 +36,7 @@ top AS (
         arg_max(sw.stream_id, (sw.weight, -s.position)) AS top_stream,
         max(sw.weight) AS top_weight
     FROM stream_weights AS sw
-    JOIN core.work_streams AS s ON s.stream_id = sw.stream_id
+    JOIN core.work_streams AS s ON s.as_of = $as_of AND s.stream_id = sw.stream_id
     GROUP BY sw.employee_id
 )
 SELECT

@@ -50,7 +50,8 @@ history AS (
     GROUP BY stream_id
 ),
 stl_streams AS (
-    SELECT stl_email, count(*) AS streams FROM core.work_streams WHERE stl_email IS NOT NULL GROUP BY stl_email
+    SELECT stl_email, count(*) AS streams FROM core.work_streams WHERE as_of = $as_of AND stl_email IS NOT NULL
+    GROUP BY stl_email
 )
 SELECT
     $as_of::DATE AS as_of,
@@ -79,3 +80,4 @@ LEFT JOIN top AS t ON t.stream_id = s.stream_id
 LEFT JOIN history AS h ON h.stream_id = s.stream_id
 LEFT JOIN stl_streams AS c ON c.stl_email = s.stl_email
 LEFT JOIN marts.leader_focus AS f ON f.as_of = $as_of AND f.leader_id = s.stl_employee_id
+WHERE s.as_of = $as_of

@@ -67,8 +67,7 @@ FROM raw.jira_issues AS i
 WHERE NOT EXISTS (
     SELECT 1
     FROM raw.rejected_rows AS r
-    WHERE r.as_of = $as_of
-        AND r.source_table = 'jira_issues'
+    WHERE r.source_table = 'jira_issues'
         AND r.source_file = i.source_file
         AND r.source_line = i.source_line
 )

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.ingest.csv_files import normalise_header, open_csv, read_records
-from assets.ingest.extract import Extract, Reject
-from pipelines.config import HrisConfig
-from pipelines.errors import InputFileError
+from orghealth.config import HrisConfig
+from orghealth.errors import InputFileError
+from orghealth.readers.csv_files import normalise_header, open_csv, read_records
+from orghealth.readers.extract import Extract, Reject
 
 # Headers seen in common HRIS exports (BambooHR, Workday, HiBob, Personio, the HRDataset sample…),
 # matched after normalise_header(): case, spacing and punctuation do not matter.

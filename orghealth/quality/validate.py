@@ -19,8 +19,8 @@ from typing import Any
 
 import duckdb
 
-from assets.model.sql_models import has_as_of
-from assets.quality.suites import ROW_COUNT_NOT_TO_DROP, Suite, resolve
+from orghealth.quality.suites import ROW_COUNT_NOT_TO_DROP, Suite, resolve
+from orghealth.sql_models import has_as_of
 
 COLUMN_ARGUMENTS = ("column", "column_A", "column_B")
 _validations = itertools.count(1)  # names GX objects apart when one process validates a suite twice
@@ -197,7 +197,7 @@ def validate_database(
     db_path: Path, settings: dict[str, Any], as_of: date | None = None, *, docs_dir: Path | None = None
 ) -> tuple[date, list[Outcome]]:
     """Run every suite against an existing database (read-only) for `as_of`, by default its latest."""
-    from assets.quality.suites import load_suites
+    from orghealth.quality.suites import load_suites
 
     con = duckdb.connect(str(db_path), read_only=True)
     try:

@@ -24,9 +24,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from pipelines.errors import ConfigError
+from orghealth.errors import ConfigError
+from orghealth.files import package_dir
 
-EXPECTATIONS_DIR = Path(__file__).resolve().parents[2] / "expectations"
+EXPECTATIONS_DIR = package_dir("expectations")
 ROW_COUNT_NOT_TO_DROP = "expect_row_count_not_to_drop"
 _CONFIG_REF = re.compile(r"^\$\{([a-z_]+(?:\.[a-z_]+)+)\}$")
 

@@ -6,39 +6,58 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from assets.ingest.extract import Extract
-from assets.ingest.hris import read_hris
-from assets.ingest.jira import read_jira
-from assets.model.sql_models import SQL_DIR, ensure_tables, model, query_frame
-from pipelines.errors import OrgHealthError
-from pipelines.resources import OrgHealthResource, RunSettings
+from assets.partitions import as_of_partitions
+from assets.resources import OrgHealthResource
+from assets.tables import partitions_of
+from orghealth.errors import OrgHealthError
+from orghealth.readers.extract import Extract
+from orghealth.readers.hris import read_hris
+from orghealth.readers.jira import read_jira
+from orghealth.settings import RunSettings
+from orghealth.sql_models import ensure_tables, model, quarantine_query, query_frame
 
 # Written by the ingest assets as a side effect; lineage runs through the asset that wrote them.
 SIDE_TABLES = frozenset({"raw.rejected_rows", "raw.hris_snapshots", "raw.ingest_files"})
 
 
-def _replace_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, **key: object) -> None:
-    """Replace the rows of `table` that have the `key` values (all rows when no key) by `frame` plus the key."""
+def _replace_rows(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, stamp: dict | None = None, **key: object
+) -> None:
+    """Replace the rows of `table` that have the `key` values (all rows when no key) by `frame`, with the key
+    and the `stamp` columns added to each row."""
     where = " AND ".join(f"{column} = ${column}" for column in key) or "true"
     con.execute(f"DELETE FROM {table} WHERE {where}", key or None)
     con.register("incoming", frame)
-    key_columns = "".join(f"${column} AS {column}, " for column in key)
-    con.execute(f"INSERT INTO {table} BY NAME SELECT {key_columns}* FROM incoming", key or None)
+    added = key | (stamp or {})
+    added_columns = "".join(f"${column} AS {column}, " for column in added)
+    con.execute(f"INSERT INTO {table} BY NAME SELECT {added_columns}* FROM incoming", added or None)
     con.unregister("incoming")
+
+
+def _bookkeeping_scope(settings: RunSettings, table: str) -> tuple[dict, dict]:
+    """(rows replaced, columns stamped) for the rejects and file counts of raw.<table>: per as_of for the
+    HRIS snapshot; for the Jira export, which every run replaces whole, all of them, stamped with the run's as_of."""
+    if partitions_of(f"raw.{table}") is not None:
+        return {"as_of": settings.as_of, "source_table": table}, {}
+    return {"source_table": table}, {"as_of": settings.as_of}
 
 
 def _quarantine(
     con: duckdb.DuckDBPyConnection, settings: RunSettings, table: str, extract: Extract, params: dict
 ) -> tuple[pl.DataFrame, dict[str, float]]:
     """Record the extract's structural rejects and the typed problems SQL finds; return them and each file's
-    rejected share."""
-    query = (SQL_DIR / "quarantine" / f"{table}.sql").read_text(encoding="utf-8")
-    typed = query_frame(con, query, params)
+    rejected share.
+
+    HRIS rejects are kept per as_of, beside the snapshot they belong to. The Jira export is replaced whole
+    by every run, so its rejects are too; they carry the as_of of the run that read them.
+    """
+    typed = query_frame(con, quarantine_query(table), params)
     typed = typed.with_columns(
         pl.col("field").replace_strict(extract.headers, default=pl.col("field")).alias("column_name")
     ).select("source_file", "source_line", "column_name", "value", "reason", pl.col("record").cast(pl.String))
     rejects = pl.concat([extract.rejects_frame(), typed]).sort("source_file", "source_line")
-    _replace_rows(con, "raw.rejected_rows", rejects, as_of=settings.as_of, source_table=table)
+    key, stamp = _bookkeeping_scope(settings, table)
+    _replace_rows(con, "raw.rejected_rows", rejects, stamp=stamp, **key)
     shares = _record_files(con, settings, table, extract, rejects)
     return rejects, shares
 
@@ -65,7 +84,8 @@ def _record_files(
             "rejected_share": pl.Float64,
         },
     )
-    _replace_rows(con, "raw.ingest_files", files, as_of=settings.as_of, source_table=table)
+    key, stamp = _bookkeeping_scope(settings, table)
+    _replace_rows(con, "raw.ingest_files", files, stamp=stamp, **key)
     return dict(files.select("source_file", "rejected_share").iter_rows())
 
 
@@ -76,6 +96,7 @@ def _fail_clearly(exc: OrgHealthError) -> dg.Failure:
 @dg.asset(
     key=["raw", "hris_people"],
     group_name="raw",
+    partitions_def=as_of_partitions,
     kinds={"duckdb", "csv"},
     description=model("raw.hris_people").description,
 )

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.errors import InputFileError
+from orghealth.errors import InputFileError
 
 UTF8_BOM = b"\xef\xbb\xbf"
 

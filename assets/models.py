@@ -1,23 +1,21 @@
-"""Model: one Dagster asset per SQL file under sql/staging and sql/core, built by a single factory."""
+"""Model: one Dagster asset per SQL file under sql/staging, sql/core and sql/marts, built by a single factory."""
 
 import dagster as dg
 
-from assets.ingest.assets import SIDE_TABLES
-from assets.model.sql_models import SqlModel, build, load_models
-from pipelines.resources import OrgHealthResource
-
-
-def _asset_key(table: str) -> dg.AssetKey:
-    return dg.AssetKey(table.split("."))
+from assets.ingest import SIDE_TABLES
+from assets.resources import OrgHealthResource
+from assets.tables import asset_key, partitions_of
+from orghealth.sql_models import SqlModel, build, load_models
 
 
 def sql_model_asset(m: SqlModel) -> dg.AssetsDefinition:
     """An asset that (re)builds the model's table and reports its row count for the run."""
 
     @dg.asset(
-        key=_asset_key(m.table),
+        key=asset_key(m.table),
         group_name=m.schema,
-        deps=[_asset_key(t) for t in m.upstream if t not in SIDE_TABLES],
+        deps=[asset_key(t) for t in m.upstream if t not in SIDE_TABLES],
+        partitions_def=partitions_of(m.table),
         kinds={"duckdb", "sql"},
         description=m.description,
         metadata={

@@ -14,7 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from pipelines.errors import ConfigError
+from orghealth.errors import ConfigError
 
 # Matches individual-contributor engineering titles; "Engineering Manager" and "VP Engineering" do not
 # match because "engineer" must be a whole word.

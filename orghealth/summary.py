@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from assets.model.sql_models import has_as_of, load_models
+from orghealth.sql_models import has_as_of, load_models
 
 
 def summarize(db_path: Path, as_of: date) -> str:
@@ -36,7 +36,9 @@ def summarize(db_path: Path, as_of: date) -> str:
             ]
             unmatched = con.execute(
                 "SELECT display_name, assigned_items FROM core.identity_map "
-                "WHERE employee_id IS NULL AND assigned_items > 0 ORDER BY assigned_items DESC, display_name LIMIT 5"
+                "WHERE as_of = $as_of AND employee_id IS NULL AND assigned_items > 0 "
+                "ORDER BY assigned_items DESC, display_name LIMIT 5",
+                {"as_of": as_of},
             ).fetchall()
             lines += [f"  unmatched: {name} ({items} issues)" for name, items in unmatched]
         health = con.execute(

@@ -24,8 +24,10 @@ from typing import Any
 import duckdb
 import polars as pl
 
-SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
-LAYERS = ("raw", "staging", "core", "marts", "quality")
+from orghealth.files import package_dir
+
+SQL_DIR = package_dir("sql")
+LAYERS = ("raw", "staging", "core", "marts", "quality")  # the schemas, in the order data flows through them
 _TABLE_REF = re.compile(r"\b(raw|staging|core|marts|quality)\.([a-z_][a-z0-9_]*)\b")
 
 
@@ -71,31 +73,21 @@ def parse_model(path: Path) -> SqlModel:
 
 @cache
 def load_models(sql_dir: Path = SQL_DIR) -> tuple[SqlModel, ...]:
-    """Every model in sql/<layer>/, in layer order and then in dependency order within a layer."""
-    models = {m.table: m for layer in LAYERS for m in map(parse_model, sorted((sql_dir / layer).glob("*.sql")))}
-    ordered: list[SqlModel] = []
-    visiting: set[str] = set()
-
-    def visit(table: str) -> None:
-        model = models[table]
-        if model in ordered:
-            return
-        if table in visiting:
-            raise ValueError(f"SQL models depend on each other in a cycle through {table}")
-        visiting.add(table)
-        for dep in model.upstream:
-            if dep in models:
-                visit(dep)
-        visiting.discard(table)
-        ordered.append(model)
-
-    for table in models:
-        visit(table)
-    return tuple(ordered)
+    """Every model in sql/<layer>/, in layer order, then by name. Dagster orders the builds by lineage."""
+    return tuple(parse_model(path) for layer in LAYERS for path in sorted((sql_dir / layer).glob("*.sql")))
 
 
 def model(table: str) -> SqlModel:
-    return next(m for m in load_models() if m.table == table)
+    """The model that builds `schema.table`."""
+    found = [m for m in load_models() if m.table == table]
+    if not found:
+        raise KeyError(f"no SQL model builds {table}")
+    return found[0]
+
+
+def quarantine_query(table: str) -> str:
+    """The query under sql/quarantine/ that finds the rows of raw.<table> that cannot be typed."""
+    return (SQL_DIR / "quarantine" / f"{table}.sql").read_text(encoding="utf-8")
 
 
 def _quote(text: str) -> str:

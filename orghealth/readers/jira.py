@@ -14,10 +14,10 @@ from pathlib import Path
 
 import polars as pl
 
-from assets.ingest.csv_files import normalise_header, open_csv, read_records
-from assets.ingest.extract import Extract, Reject
-from pipelines.config import JiraConfig
-from pipelines.errors import InputFileError
+from orghealth.config import JiraConfig
+from orghealth.errors import InputFileError
+from orghealth.readers.csv_files import normalise_header, open_csv, read_records
+from orghealth.readers.extract import Extract, Reject
 
 TEXT_FIELDS = (
     "issue_key", "issue_id", "summary", "issue_type", "is_subtask", "status", "status_category",

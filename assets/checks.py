@@ -11,10 +11,11 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from assets.model.sql_models import ensure_tables
-from assets.quality.suites import Suite, load_suites
-from assets.quality.validate import Outcome, validate_suite
-from pipelines.resources import OrgHealthResource
+from assets.resources import OrgHealthResource
+from assets.tables import asset_key
+from orghealth.quality.suites import Suite, load_suites
+from orghealth.quality.validate import Outcome, validate_suite
+from orghealth.sql_models import ensure_tables
 
 SEVERITIES = {"error": dg.AssetCheckSeverity.ERROR, "warning": dg.AssetCheckSeverity.WARN}
 CHECK_SUFFIX = {"error": "data_errors", "warning": "org_findings"}
@@ -57,7 +58,7 @@ def _markdown(outcomes: list[Outcome]) -> str:
 
 
 def suite_checks(suite: Suite) -> dg.AssetChecksDefinition:
-    guarded = dg.AssetKey(suite.guards.split("."))
+    guarded = asset_key(suite.guards)
     specs = [
         dg.AssetCheckSpec(
             check_name(suite, severity),
@@ -76,7 +77,7 @@ def suite_checks(suite: Suite) -> dg.AssetChecksDefinition:
         with orghealth.connect() as con:
             outcomes = validate_suite(
                 con, suite, settings.config.model_dump(mode="json"), settings.as_of,
-                run_id=context.run.run_id, docs_dir=orghealth.docs_dir,
+                run_id=context.run.run_id, docs_dir=settings.docs_dir,
             )  # fmt: skip
             record_outcomes(con, settings.as_of, context.run.run_id, outcomes)
         for severity in ("error", "warning"):
@@ -93,7 +94,7 @@ def suite_checks(suite: Suite) -> dg.AssetChecksDefinition:
                     "failed_expectations": dg.MetadataValue.text("\n".join(o.describe() for o in failed) or "none"),
                     "failures": dg.MetadataValue.md(_markdown(failed) if failed else "none"),
                     "expectations": len(mine),
-                    "data_docs": dg.MetadataValue.path(str(orghealth.docs_dir / "index.html")),
+                    "data_docs": dg.MetadataValue.path(str(settings.docs_dir / "index.html")),
                 },
             )
 

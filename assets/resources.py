@@ -1,0 +1,78 @@
+"""The one resource every asset uses: the run's settings and its working database.
+
+Its fields are run config, so each run sets its own (the CLI passes them, the launchpad shows them); the
+defaults come from the environment when the code location loads. `as_of` is the run's partition key.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+from pydantic import Field, PrivateAttr
+
+from orghealth import database
+from orghealth.sample_org import SAMPLE_CONFIG
+from orghealth.settings import RunSettings, resolve_settings
+
+PARTITION_TAG = "dagster/partition"
+
+
+class OrgHealthResource(dg.ConfigurableResource):
+    """Run settings (config file, exports, database) and the run's working copy of the database."""
+
+    config_path: str = Field(description="The org config YAML.")
+    database: str | None = Field(default=None, description="The published DuckDB file; default: the config's.")
+    hris_path: str | None = Field(default=None, description="The HRIS export; default: the config's hris.path.")
+    jira_paths: list[str] | None = Field(default=None, description="Jira exports; default: the config's jira.paths.")
+
+    _settings: RunSettings | None = PrivateAttr(default=None)
+    _work_path: Path | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Resolve the settings once per run and seed the run's working copy from the published file."""
+        run = context.dagster_run
+        partition = run.tags.get(PARTITION_TAG) if run else None
+        self._settings = resolve_settings(
+            Path(self.config_path),
+            db_path=Path(self.database) if self.database else None,
+            as_of=date.fromisoformat(partition) if partition else None,
+            hris_path=Path(self.hris_path) if self.hris_path else None,
+            jira_paths=[Path(p) for p in self.jira_paths] if self.jira_paths else None,
+        )
+        self._work_path = database.seed_working_copy(self._settings.db_path, context.run_id or "ephemeral")
+
+    @property
+    def settings(self) -> RunSettings:
+        if self._settings is None:
+            raise dg.DagsterInvariantViolationError("OrgHealthResource is used outside a run")
+        return self._settings
+
+    @property
+    def work_path(self) -> Path:
+        if self._work_path is None:
+            raise dg.DagsterInvariantViolationError("OrgHealthResource is used outside a run")
+        return self._work_path
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The run's working database, read-write, with the schemas present and the macros loaded."""
+        with database.connect(self.work_path) as con:
+            yield con
+
+    def publish(self) -> None:
+        database.publish(self.work_path, self.settings.db_path)
+
+    @classmethod
+    def from_env(cls) -> OrgHealthResource:
+        """Defaults for runs launched from Dagster: ORGHEALTH_CONFIG (else the embedded sample org) and
+        ORGHEALTH_DB (else the config's database, else data/orghealth.duckdb in the working directory)."""
+        return cls(
+            config_path=os.environ.get("ORGHEALTH_CONFIG") or str(SAMPLE_CONFIG),
+            database=os.environ.get("ORGHEALTH_DB") or None,
+        )

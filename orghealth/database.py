@@ -1,0 +1,99 @@
+"""The published DuckDB file and the working copies a run builds in.
+
+A run never writes the published file while it builds. It starts from a private working copy of the
+published file (`.NAME.runs/<run id>.duckdb` beside it), builds and checks everything there, and only its
+last step copies that working copy over the published file with one atomic rename. A run that fails or
+is killed leaves its working copy behind for inspection, and since every run seeds its own copy from the
+published file, nothing a failed run wrote can reach a later publication.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from orghealth.errors import OrgHealthError
+from orghealth.sql_models import LAYERS, load_macros
+
+KEEP_FAILED_COPIES = 3  # working copies of failed runs kept for inspection; older ones are removed
+
+
+def runs_dir(db_path: Path) -> Path:
+    """The folder beside the published file that holds the working copies of runs."""
+    return db_path.with_name(f".{db_path.stem}.runs")
+
+
+def working_copy(db_path: Path, run_id: str) -> Path:
+    """The working database of one run."""
+    return runs_dir(db_path) / f"{run_id}{db_path.suffix or '.duckdb'}"
+
+
+def _wal(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
+def _remove(path: Path) -> None:
+    for file in (path, _wal(path)):
+        file.unlink(missing_ok=True)
+
+
+def seed_working_copy(db_path: Path, run_id: str) -> Path:
+    """Start this run's working copy from the published file (or from nothing); return its path.
+
+    Seeding twice for one run keeps the copy it has, so a step that sets up again does not lose the
+    tables earlier steps built.
+    """
+    work = working_copy(db_path, run_id)
+    if work.exists():
+        return work
+    try:
+        work.parent.mkdir(parents=True, exist_ok=True)
+        _prune_failed_copies(work.parent, keep=work)
+        if db_path.exists():
+            if _wal(db_path).exists():
+                with duckdb.connect(str(db_path)) as con:  # fold a write-ahead log left by a reader into the file
+                    con.execute("CHECKPOINT")
+            shutil.copyfile(db_path, work)
+    except OSError as exc:
+        raise OrgHealthError(f"cannot prepare a working copy of {db_path} in {work.parent}: {exc.strerror}") from exc
+    return work
+
+
+def _prune_failed_copies(folder: Path, keep: Path) -> None:
+    copies = sorted(
+        (p for p in folder.iterdir() if p.suffix != ".wal" and p != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in copies[KEEP_FAILED_COPIES:]:
+        _remove(old)
+
+
+@contextmanager
+def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open a working database read-write, with the schemas present and the shared macros loaded."""
+    con = duckdb.connect(str(path))
+    try:
+        for schema in LAYERS:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        load_macros(con)
+        yield con
+    finally:
+        con.close()
+
+
+def publish(work: Path, db_path: Path) -> None:
+    """Replace the published file by the working copy, whole and atomically, and remove the working copy."""
+    with duckdb.connect(str(work)) as con:
+        con.execute("CHECKPOINT")  # fold the write-ahead log into the file before copying it
+    incoming = db_path.with_name(f".{db_path.name}.publishing")
+    shutil.copyfile(work, incoming)
+    # A log beside the published file belongs to the file being replaced; DuckDB would replay it on the new one.
+    _wal(db_path).unlink(missing_ok=True)
+    os.replace(incoming, db_path)
+    _remove(work)

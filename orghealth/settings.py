@@ -1,0 +1,93 @@
+"""A run's settings: the org config merged with what the caller gave (flags, run config), every path absolute.
+
+Paths are resolved once, here: a relative path in the config file is taken from the config file's folder
+(orghealth.config does that), any other relative path from the working directory of the process that
+resolves it. Everything after this sees absolute paths only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from orghealth.config import OrgConfig, load_config
+from orghealth.errors import ConfigError
+
+DEFAULT_DB = Path("data/orghealth.duckdb")
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything a run needs, config file and caller's values merged (the caller's win)."""
+
+    config: OrgConfig
+    config_path: Path
+    db_path: Path
+    as_of: date
+    hris_path: Path
+    jira_paths: list[Path]
+
+    @property
+    def docs_dir(self) -> Path:
+        """Great Expectations' Data Docs, written beside the published database."""
+        return self.db_path.with_name(f"{self.db_path.stem}-data-docs")
+
+    def model_params(self, con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+        """Named parameters the SQL models may use ($as_of, $date_formats, ...)."""
+        row = con.execute(
+            "SELECT date_formats FROM raw.hris_snapshots WHERE as_of = $as_of", {"as_of": self.as_of}
+        ).fetchall()
+        hris = self.config.hris
+        return {
+            "as_of": self.as_of,
+            "date_formats": row[0][0] if row else ["%Y-%m-%d"],
+            "engineer_titles": hris.engineer_titles,
+            "contractor_types": hris.contractor_types,
+            "team_source": hris.team_source,
+            "dependency_link_types": self.config.jira.dependency_link_types,
+            **self.config.metrics.model_dump(),
+        }
+
+    def run_config(self) -> dict[str, Any]:
+        """The settings as the Dagster resource's run config (as_of travels as the partition key)."""
+        return {
+            "config_path": str(self.config_path),
+            "database": str(self.db_path),
+            "hris_path": str(self.hris_path),
+            "jira_paths": [str(p) for p in self.jira_paths],
+        }
+
+
+def _absolute(path: Path) -> Path:
+    return Path(path).expanduser().absolute()
+
+
+def resolve_settings(
+    config_path: Path,
+    *,
+    db_path: Path | None = None,
+    as_of: date | None = None,
+    hris_path: Path | None = None,
+    jira_paths: list[Path] | None = None,
+) -> RunSettings:
+    """Load the config and merge the caller's values into it; every path comes back absolute."""
+    config_path = _absolute(config_path)
+    config = load_config(config_path)
+    hris = hris_path or config.hris.path
+    if hris is None:
+        raise ConfigError(f"no HRIS export given: set hris.path in {config_path} or pass --hris")
+    jira = jira_paths or config.jira.paths
+    if not jira:
+        raise ConfigError(f"no Jira export given: set jira.paths in {config_path} or pass --jira")
+    return RunSettings(
+        config=config,
+        config_path=config_path,
+        db_path=_absolute(db_path or config.database or DEFAULT_DB),
+        as_of=as_of or config.as_of or date.today(),
+        hris_path=_absolute(hris),
+        jira_paths=[_absolute(p) for p in jira],
+    )
