@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: setup demo test lint format serve clean
+.PHONY: setup demo test test-fast lint format serve clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -18,12 +18,16 @@ setup: $(UV)
 demo: setup  ## Run the whole job on the embedded sample org and print a summary.
 	$(RUN) orghealth demo
 
-test: setup lint  ## Lint, then run the test suite.
+test: setup lint  ## Lint, then run the whole test suite (in parallel, pytest-xdist).
 	$(RUN) pytest
 
-lint: setup
+test-fast: setup  ## Everything but the slow end-to-end tests: the loop to run while changing code.
+	$(RUN) pytest -m "not slow"
+
+lint: setup  ## ruff, and import-linter: imports point one way (entry points -> Dagster code -> domain code).
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) lint-imports
 
 format: setup
 	$(RUN) ruff format .
