@@ -33,8 +33,9 @@ format: setup
 	$(RUN) ruff format .
 	$(RUN) ruff check --fix .
 
-serve: setup  ## Dagster's UI on http://127.0.0.1:3000 with the assets and their lineage.
-	mkdir -p dagster_home && DAGSTER_HOME=$(CURDIR)/dagster_home $(RUN) dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+PORT ?= 3000
+serve: setup  ## Dagster's UI on http://127.0.0.1:$(PORT): the assets, their lineage and partitions; runs and backfills.
+	mkdir -p dagster_home && DAGSTER_HOME=$(CURDIR)/dagster_home $(RUN) dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT)
 
 clean:
 	rm -rf data/ dagster_home/ .pytest_cache .ruff_cache
