@@ -36,7 +36,7 @@ class OrgHealthResource(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Resolve the settings once per run and seed the run's working copy from the published file."""
-        run = context.dagster_run
+        run = context.run
         partition = run.tags.get(PARTITION_TAG) if run else None
         self._settings = resolve_settings(
             Path(self.config_path),
@@ -45,7 +45,7 @@ class OrgHealthResource(dg.ConfigurableResource):
             hris_path=Path(self.hris_path) if self.hris_path else None,
             jira_paths=[Path(p) for p in self.jira_paths] if self.jira_paths else None,
         )
-        self._work_path = database.seed_working_copy(self._settings.db_path, context.run_id or "ephemeral")
+        self._work_path = database.seed_working_copy(self._settings.db_path, run.run_id if run else "ephemeral")
 
     @property
     def settings(self) -> RunSettings:

@@ -22,6 +22,11 @@ from pipelines.definitions import JOB_NAME, defs
 class RunFailed(OrgHealthError):
     """The Dagster run failed; the message says which step or expectation, and why."""
 
+    def __init__(self, message: str, *, run_id: str, work_path: Path) -> None:
+        super().__init__(message)
+        self.run_id = run_id
+        self.work_path = work_path  # the failed run's working copy, kept for inspection
+
 
 @dataclass(frozen=True)
 class RunResult:
@@ -84,5 +89,9 @@ def run_pipeline(settings: RunSettings, *, log_level: str = "CRITICAL") -> RunRe
         },
     )
     if not result.success:
-        raise RunFailed(_failure_message(result, settings))
+        raise RunFailed(
+            _failure_message(result, settings),
+            run_id=result.run_id,
+            work_path=working_copy(settings.db_path, result.run_id),
+        )
     return RunResult(db_path=settings.db_path, run_id=result.run_id, settings=settings)

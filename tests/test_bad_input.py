@@ -56,7 +56,7 @@ def test_too_many_rejected_rows_fail_the_run_and_keep_the_previous_database(tmp_
     assert "raw.rejected_rows" in message
     assert digest(db) == before
     # The failed run's expectation results are kept in the working database beside it.
-    work = duckdb.connect(str(tmp_path / ".orghealth.work.duckdb"), read_only=True)
+    work = duckdb.connect(str(failure.value.work_path), read_only=True)
     assert work.execute(
         "SELECT suite, column_name, severity, success, unexpected_count FROM quality.expectation_results "
         "WHERE NOT success AND severity = 'error' ORDER BY suite"
@@ -109,7 +109,7 @@ def test_manager_cycles_unknown_and_ambiguous_managers_are_kept_with_their_probl
     assert '{"employee_id": "E2", "resolved_by": "cycle"}' in message
     assert not db.exists()
 
-    con = duckdb.connect(str(tmp_path / ".db.work.duckdb"), read_only=True)
+    con = duckdb.connect(str(failure.value.work_path), read_only=True)
     rows = {
         e: rest
         for e, *rest in con.execute(
@@ -142,9 +142,9 @@ def test_ragged_and_blank_id_rows_are_quarantined_with_their_line(tmp_path):
     )
     db = tmp_path / "db.duckdb"
     # A row without an id is quarantined, and also stops publication (raw_hris_ids, tests/test_quality_gate.py).
-    with pytest.raises(RunFailed, match="raw_hris_ids"):
+    with pytest.raises(RunFailed, match="raw_hris_ids") as failure:
         run(org_copy(tmp_path, hris=hris), db)
-    con = duckdb.connect(str(tmp_path / ".db.work.duckdb"), read_only=True)
+    con = duckdb.connect(str(failure.value.work_path), read_only=True)
     assert con.execute(
         "SELECT source_line, column_name, reason FROM raw.rejected_rows WHERE source_table = 'hris_people' "
         "ORDER BY source_line"

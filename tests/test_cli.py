@@ -28,18 +28,18 @@ def test_help_describes_every_command_and_option():
 def test_run_succeeds_with_flags_overriding_the_config_and_prints_a_summary(tmp_path):
     db = tmp_path / "cli.duckdb"
     result = orghealth(
-        "run", "--config", str(SMALL_ORG / "orghealth.yaml"), "--db", str(db), "--as-of", "2026-12-01",
+        "run", "--config", str(SMALL_ORG / "orghealth.yaml"), "--db", str(db), "--as-of", "2026-11-24",
         "--hris", str(SMALL_ORG / "hris.csv"), "--jira", str(SMALL_ORG / "jira" / "export.csv"),
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert f"database: {db}" in result.stdout
-    assert "as_of:    2026-12-01" in result.stdout
+    assert "as_of:    2026-11-24" in result.stdout
     # Only the CSV was given (no OPS pages): CORE-1..7 have 7 assignees (CORE-8 is unassigned, CORE-9
     # rejected); all but Alex Vendor match, so 6 of 7 assignees and 6 of 7 assigned issues.
     assert "identity match: 6 of 7 Jira assignees (85.7%), covering 6 of 7 assigned issues (85.7%)" in result.stdout
     assert "unmatched: Alex Vendor (1 issues)" in result.stdout
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT DISTINCT as_of::VARCHAR FROM core.people").fetchall() == [("2026-12-01",)]
+    assert con.execute("SELECT DISTINCT as_of::VARCHAR FROM core.people").fetchall() == [("2026-11-24",)]
     assert con.execute("SELECT count(*) FROM core.work_items").fetchone() == (8,)
     con.close()
 

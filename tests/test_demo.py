@@ -78,7 +78,8 @@ def test_planted_people_and_identities(demo):
     assert one(
         con,
         "SELECT bool_or(NOT w.is_resolved), bool_or(p.is_active) FROM core.work_items w "
-        "JOIN core.people p ON p.employee_id = w.assignee_employee_id WHERE p.employee_id = $e",
+        "JOIN core.identity_map m ON m.identity_key = w.assignee_identity "
+        "JOIN core.people p ON p.employee_id = m.employee_id WHERE p.employee_id = $e",
         {"e": PLANTED["terminated_assignee"]},
     ) == (True, False)
 

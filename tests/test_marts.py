@@ -238,7 +238,7 @@ def test_story_points_weigh_items_and_the_median_fills_gaps(tmp_path):
 
 def test_every_mart_keeps_one_snapshot_per_as_of_and_a_rerun_replaces_it(tmp_path):
     db = run_metrics_org(tmp_path, as_of=date(2026, 11, 20))
-    run_metrics_org(tmp_path, as_of=date(2026, 12, 20), db=db)
+    run_metrics_org(tmp_path, as_of=date(2026, 10, 20), db=db)
 
     def snapshots():
         con = duckdb.connect(str(db), read_only=True)
@@ -252,8 +252,9 @@ def test_every_mart_keeps_one_snapshot_per_as_of_and_a_rerun_replaces_it(tmp_pat
 
     first = snapshots()
     for mart, counts in first.items():
-        assert [d for d, _ in counts] == ["2026-11-20", "2026-12-20"], mart
-    # On 2026-12-20 the window (2026-09-21, 2026-12-20] loses PAY-5 (15/Sep) and OLD-1 (20/Sep).
-    assert first["work_attribution"] == [("2026-11-20", 4), ("2026-12-20", 3)]  # no inactive_assignee row
-    run_metrics_org(tmp_path, as_of=date(2026, 12, 20), db=db)
+        assert [d for d, _ in counts] == ["2026-10-20", "2026-11-20"], mart
+    # On 2026-10-20 the window (2026-07-22, 2026-10-20] has not yet seen MISC-2 (21/Oct, unassigned) nor MISC-3
+    # (22/Oct, Zed Vendor, unmatched): only team work and OLD-1 (20/Sep, Xan left on 1/Oct, inactive_assignee).
+    assert first["work_attribution"] == [("2026-10-20", 2), ("2026-11-20", 4)]
+    run_metrics_org(tmp_path, as_of=date(2026, 10, 20), db=db)
     assert snapshots() == first

@@ -4,7 +4,7 @@ The fixture, worked by hand (as_of 2026-11-20):
 
 HRIS (hris.csv, UTF-8 with BOM, headers as "Employee #", "Reporting to", "Position", "DateofHire"...):
   12 data rows on lines 2-13. Line 13 (E12, hire date 31/31/2020) is rejected, so 11 people remain.
-  E7 was terminated 09/30/2026 and E11 is hired 12/01/2026: 9 are active at as_of.
+  E7 was terminated 09/30/2026 and E11 is hired 11/24/2026: 9 are active at as_of.
   Engineers by title: E4, E5 (Software Engineer), E6 (SRE), E7 (Software Engineer), E9 (Frontend Developer).
   E9 reports to "hana@x.example" (an email), E10 to "Ana Lima" (a name).
   Teams of active people: E1 {E2, E10}, E2 {E3, E8}, E3 {E4, E5, E6} (E7 has left), E8 {E9}.
@@ -89,8 +89,8 @@ def test_work_items_are_typed_and_mapped_to_streams(sql):
     rows = {
         key: rest
         for key, *rest in sql(
-            "SELECT issue_key, stream_id, stream_rule, stream_from_parent, epic_key, assignee_employee_id "
-            "FROM core.work_items"
+            "SELECT w.issue_key, w.stream_id, w.stream_rule, w.stream_from_parent, w.epic_key, m.employee_id "
+            "FROM core.work_items AS w LEFT JOIN core.identity_map AS m ON m.identity_key = w.assignee_identity"
         )
     }
     assert sorted(rows) == ["CORE-1", "CORE-2", "CORE-3", "CORE-4", "CORE-5", "CORE-6", "CORE-7", "CORE-8",

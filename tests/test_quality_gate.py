@@ -46,7 +46,7 @@ def expect_blocked(tmp_path: Path, config: Path, suite: str, column: str, as_of:
     message = str(failure.value)
     assert message.startswith("the quality gate stopped publication")
     assert f"{suite}: " in message and (column is None or f"({column})" in message)
-    work = duckdb.connect(str(tmp_path / ".published.work.duckdb"), read_only=True)
+    work = duckdb.connect(str(failure.value.work_path), read_only=True)
     failed = work.execute(
         "SELECT suite, column_name FROM quality.expectation_results "
         "WHERE as_of = $d AND severity = 'error' AND NOT success",

@@ -1,4 +1,4 @@
-"""Tests for the sample-organisation generator (assets/sample_org/generator.py).
+"""Tests for the sample-organisation generator (tools/samplegen/) and its committed output.
 
 The planted patterns are checked with plain Python over the generated files: identities are resolved
 (alias, then email, then display name), each issue gets a work stream by the config's rules (epic,
@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tools.samplegen import generator as gen
+import tools.samplegen as gen
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "assets" / "sample_org" / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "orghealth" / "sample_org" / "data"
 MONTHS = {m: i + 1 for i, m in enumerate(gen.MONTHS)}
 JIRA_DT = re.compile(r"^(\d{1,2})/([A-Z][a-z]{2})/(\d{2}) (\d{1,2}):(\d{2}) (AM|PM)$")
 ISO_DT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000\+0000$")
@@ -253,7 +253,7 @@ def test_committed_sample_matches_the_generator(tmp_path: Path) -> None:
     fresh, committed = files_of(tmp_path), files_of(DATA_DIR)
     assert sorted(fresh) == sorted(committed)
     for name in fresh:
-        assert fresh[name] == committed[name], f"{name} differs: regenerate assets/sample_org/data"
+        assert fresh[name] == committed[name], f"{name} differs: regenerate orghealth/sample_org/data"
 
 
 def test_cli_writes_the_same_files(tmp_path: Path) -> None:

@@ -11,6 +11,9 @@
         severity: error                           # error blocks publication; warning is a finding
         why: Two people with one id make every count wrong.
 
+Each expectation becomes a Great Expectations `ExpectationConfiguration` whose native severity
+(`FailureSeverity`) carries orghealth's: `error` is GX `critical`, `warning` is GX `warning`.
+
 `${quality.min_match_rate}` in an argument stands for that config value. `expect_row_count_not_to_drop`
 (argument `max_drop`) is orghealth's own: fewer rows than (1 - max_drop) x the previous snapshot's fails.
 """

@@ -15,16 +15,24 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from orghealth.quality.suites import ROW_COUNT_NOT_TO_DROP, Suite, resolve
+from orghealth.errors import ConfigError
+from orghealth.quality.suites import ROW_COUNT_NOT_TO_DROP, ExpectationSpec, Suite, resolve
 from orghealth.sql_models import has_as_of
+
+if TYPE_CHECKING:  # Great Expectations is imported only when validating: it takes seconds
+    from great_expectations.expectations.expectation import Expectation
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
 COLUMN_ARGUMENTS = ("column", "column_A", "column_B")
 _validations = itertools.count(1)  # names GX objects apart when one process validates a suite twice
 EXAMPLES = 5
+# orghealth's severity -> the value of Great Expectations' FailureSeverity, carried on each expectation.
+GX_SEVERITY = {"error": "critical", "warning": "warning"}
+ORGHEALTH_SEVERITY = {gx: ours for ours, gx in GX_SEVERITY.items()}
 
 
 @dataclass(frozen=True)
@@ -97,14 +105,55 @@ def _context(docs_dir: str | None):
     return context
 
 
-def _expectation(spec_type: str, kwargs: dict[str, Any], meta: dict[str, Any]):
-    import great_expectations as gx
+def _configuration(
+    con: duckdb.DuckDBPyConnection,
+    suite: Suite,
+    spec: ExpectationSpec,
+    position: int,
+    settings: dict[str, Any],
+    as_of: date,
+) -> ExpectationConfiguration:
+    """The Great Expectations configuration of one YAML expectation; severity is GX's own FailureSeverity."""
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+    from great_expectations.expectations.metadata_types import FailureSeverity
 
-    class_name = "".join(part.capitalize() for part in spec_type.split("_"))
-    expectation_class = getattr(gx.expectations, class_name, None)
-    if expectation_class is None:
-        raise ValueError(f"unknown expectation type {spec_type}")
-    return expectation_class(**kwargs, meta=meta)
+    expectation_type = spec.type
+    kwargs = {k: resolve(v, settings) for k, v in spec.kwargs.items()}
+    if spec.type == ROW_COUNT_NOT_TO_DROP:
+        previous = _previous_as_of(con, suite, as_of)
+        floor = 0
+        if previous is not None:
+            floor = math.ceil(len(_rows(con, _query(con, suite), previous)) * (1 - kwargs.pop("max_drop")))
+        expectation_type, kwargs = "expect_table_row_count_to_be_between", {"min_value": floor}
+    return ExpectationConfiguration(
+        type=expectation_type,
+        kwargs=kwargs,
+        meta={"position": position, "why": spec.why},
+        severity=FailureSeverity(GX_SEVERITY[spec.severity]),
+    )
+
+
+def _expectation(suite: Suite, spec: ExpectationSpec, configuration: ExpectationConfiguration) -> Expectation:
+    """The expectation a configuration describes, or a ConfigError naming the suite and the expectation type."""
+    from great_expectations.compatibility.pydantic import ValidationError
+    from great_expectations.exceptions import ExpectationNotFoundError, InvalidExpectationConfigurationError
+
+    try:
+        return configuration.to_domain_obj()
+    except ExpectationNotFoundError:
+        raise ConfigError(
+            f"expectation suite {suite.suite}: unknown expectation type {spec.type} "
+            "(Great Expectations has no such expectation; check the spelling of `type`)"
+        ) from None
+    except (ValidationError, InvalidExpectationConfigurationError) as exc:
+        raise ConfigError(f"expectation suite {suite.suite}: {spec.type} has invalid arguments: {exc}") from exc
+
+
+def _severity(configuration: ExpectationConfiguration) -> str:
+    """orghealth's severity of a validated expectation, read from GX's FailureSeverity on its configuration."""
+    from great_expectations.expectations.metadata_types import FailureSeverity
+
+    return ORGHEALTH_SEVERITY[FailureSeverity(configuration.severity).value]
 
 
 def _result_format(suite: Suite) -> dict[str, Any]:
@@ -146,16 +195,15 @@ def validate_suite(
     name = f"{suite.suite}-{run_id}-{next(_validations)}"
     gx_suite = gx.ExpectationSuite(name=name)
     for position, spec in enumerate(suite.expectations):
-        kwargs = {k: resolve(v, settings) for k, v in spec.kwargs.items()}
-        meta = {"position": position, "severity": spec.severity, "why": spec.why}
-        if spec.type == ROW_COUNT_NOT_TO_DROP:
-            previous = _previous_as_of(con, suite, as_of)
-            floor = 0
-            if previous is not None:
-                floor = math.ceil(len(_rows(con, _query(con, suite), previous)) * (1 - kwargs.pop("max_drop")))
-            gx_suite.add_expectation(_expectation("expect_table_row_count_to_be_between", {"min_value": floor}, meta))
-        else:
-            gx_suite.add_expectation(_expectation(spec.type, kwargs, meta))
+        configuration = _configuration(con, suite, spec, position, settings, as_of)
+        # Not ExpectationSuite.add_expectation_configuration: it upserts by domain (type and column), so the
+        # second of two rules on one column (core_reporting_lines) would silently replace the first.
+        gx_suite.add_expectation(_expectation(suite, spec, configuration))
+        if len(gx_suite.expectations) != position + 1:  # GX keeps one of two equal expectations
+            raise ConfigError(
+                f"expectation suite {suite.suite}: {spec.type} repeats an earlier expectation "
+                "(same arguments and severity): GX would run it once"
+            )
     gx_suite = context.suites.add(gx_suite)
     source = context.data_sources.get("orghealth")
     asset = source.add_dataframe_asset(name=name)
@@ -182,7 +230,7 @@ def validate_suite(
                 guarded_table=suite.guards,
                 expectation=spec.type,
                 column_name=spec.column,
-                severity=spec.severity,
+                severity=_severity(item.expectation_config),
                 success=bool(item.success),
                 observed_value=None if observed is None else str(observed),
                 unexpected_count=details.get("unexpected_count"),

@@ -1,0 +1,3 @@
+from tools.samplegen import main
+
+main()
