@@ -32,10 +32,10 @@ class OrgHealthResource(dg.ConfigurableResource):
     jira_paths: list[str] | None = Field(default=None, description="Jira exports; default: the config's jira.paths.")
 
     _settings: RunSettings | None = PrivateAttr(default=None)
-    _work_path: Path | None = PrivateAttr(default=None)
+    _run_id: str | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        """Resolve the settings once per run and seed the run's working copy from the published file."""
+        """Resolve the settings once per run: the partition key is the as_of, every path becomes absolute."""
         run = context.run
         partition = run.tags.get(PARTITION_TAG) if run else None
         self._settings = resolve_settings(
@@ -45,7 +45,7 @@ class OrgHealthResource(dg.ConfigurableResource):
             hris_path=Path(self.hris_path) if self.hris_path else None,
             jira_paths=[Path(p) for p in self.jira_paths] if self.jira_paths else None,
         )
-        self._work_path = database.seed_working_copy(self._settings.db_path, run.run_id if run else "ephemeral")
+        self._run_id = run.run_id if run else "ephemeral"
 
     @property
     def settings(self) -> RunSettings:
@@ -55,9 +55,11 @@ class OrgHealthResource(dg.ConfigurableResource):
 
     @property
     def work_path(self) -> Path:
-        if self._work_path is None:
+        """The run's working copy, seeded from the published file when a step first needs it (Dagster also
+        sets resources up once more after the last step, which must not copy the database again)."""
+        if self._run_id is None:
             raise dg.DagsterInvariantViolationError("OrgHealthResource is used outside a run")
-        return self._work_path
+        return database.seed_working_copy(self.settings.db_path, self._run_id)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

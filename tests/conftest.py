@@ -5,7 +5,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.resources import RunSettings, resolve_settings
+from orghealth.settings import RunSettings, resolve_settings
 from pipelines.runner import RunResult, run_pipeline
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -13,8 +13,8 @@ SMALL_ORG = FIXTURES / "small_org"
 AS_OF = date(2026, 11, 20)
 
 
-def run_small_org(db: Path, **overrides) -> RunResult:
-    settings: RunSettings = resolve_settings(SMALL_ORG / "orghealth.yaml", db_path=db, **overrides)
+def run_small_org(db: Path, config: Path = SMALL_ORG / "orghealth.yaml", **overrides) -> RunResult:
+    settings: RunSettings = resolve_settings(config, db_path=db, **overrides)
     return run_pipeline(settings)
 
 
