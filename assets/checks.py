@@ -15,6 +15,7 @@ from assets.resources import OrgHealthResource
 from assets.tables import asset_key
 from orghealth.quality.suites import Suite, load_suites
 from orghealth.quality.validate import Outcome, validate_suite
+from orghealth.render import markdown_table
 from orghealth.sql_models import ensure_tables
 
 SEVERITIES = {"error": dg.AssetCheckSeverity.ERROR, "warning": dg.AssetCheckSeverity.WARN}
@@ -47,14 +48,12 @@ def record_outcomes(con: duckdb.DuckDBPyConnection, as_of: date, run_id: str, ou
     con.unregister("outcomes")
 
 
-def _markdown(outcomes: list[Outcome]) -> str:
-    lines = ["| expectation | column | unexpected | examples | why |", "|---|---|---|---|---|"]
-    for o in outcomes:
-        lines.append(
-            f"| {o.expectation} | {o.column_name or ''} | {'' if o.unexpected_count is None else o.unexpected_count} "
-            f"| {(o.unexpected_examples or o.observed_value or '').replace('|', '/')} | {o.why} |"
-        )
-    return "\n".join(lines)
+def _failures_table(outcomes: list[Outcome]) -> str:
+    return markdown_table(
+        ("expectation", "column", "unexpected", "examples", "why"),
+        ((o.expectation, o.column_name, o.unexpected_count, o.unexpected_examples or o.observed_value, o.why)
+         for o in outcomes),
+    )  # fmt: skip
 
 
 def suite_checks(suite: Suite) -> dg.AssetChecksDefinition:
@@ -92,7 +91,7 @@ def suite_checks(suite: Suite) -> dg.AssetChecksDefinition:
                 severity=SEVERITIES[severity],
                 metadata={
                     "failed_expectations": dg.MetadataValue.text("\n".join(o.describe() for o in failed) or "none"),
-                    "failures": dg.MetadataValue.md(_markdown(failed) if failed else "none"),
+                    "failures": dg.MetadataValue.md(_failures_table(failed)),
                     "expectations": len(mine),
                     "data_docs": dg.MetadataValue.path(str(settings.docs_dir / "index.html")),
                 },

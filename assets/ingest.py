@@ -13,6 +13,7 @@ from orghealth.errors import OrgHealthError
 from orghealth.readers.extract import Extract
 from orghealth.readers.hris import read_hris
 from orghealth.readers.jira import read_jira
+from orghealth.render import markdown_table
 from orghealth.settings import RunSettings
 from orghealth.sql_models import ensure_tables, model, quarantine_query, query_frame
 
@@ -136,7 +137,7 @@ def raw_hris_people(orghealth: OrgHealthResource) -> dg.MaterializeResult:
             "date_formats": ", ".join(extract.notes["date_formats"]),
             "rejected_rows": rejects.height,
             "rejected_share": max(shares.values(), default=0.0),
-            "rejected_examples": dg.MetadataValue.md(_markdown(rejects.head(10))),
+            "rejected_examples": dg.MetadataValue.md(_rejects_table(rejects.head(10))),
         }
     )
 
@@ -169,7 +170,7 @@ def raw_jira(orghealth: OrgHealthResource):
             "files": dg.MetadataValue.json(extract.rows_read),
             "rejected_rows": rejects.height,
             "rejected_share": max(shares.values(), default=0.0),
-            "rejected_examples": dg.MetadataValue.md(_markdown(rejects.head(10))),
+            "rejected_examples": dg.MetadataValue.md(_rejects_table(rejects.head(10))),
         },
     )
     yield dg.MaterializeResult(asset_key=["raw", "jira_issue_links"], metadata={"dagster/row_count": links.height})
@@ -219,10 +220,6 @@ def raw_org_config(orghealth: OrgHealthResource):
     )
 
 
-def _markdown(frame: pl.DataFrame) -> str:
-    if frame.is_empty():
-        return "none"
+def _rejects_table(frame: pl.DataFrame) -> str:
     shown = frame.select("source_file", "source_line", "column_name", "value", "reason")
-    lines = ["| " + " | ".join(shown.columns) + " |", "|" + "---|" * shown.width]
-    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in shown.iter_rows()]
-    return "\n".join(lines)
+    return markdown_table(shown.columns, shown.iter_rows())

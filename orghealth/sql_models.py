@@ -138,7 +138,7 @@ def build(con: duckdb.DuckDBPyConnection, m: SqlModel, params: dict[str, Any]) -
     except Exception:
         con.rollback()
         raise
-    where = " WHERE as_of = $as_of" if m.materialized == "snapshot" else ""
+    where = as_of_filter(con, m.table)
     # fetchall, not fetchone: duckdb 2 keeps a result open until a fetch comes back empty.
     ((rows,),) = con.execute(
         f"SELECT count(*) FROM {m.table}{where}", {"as_of": params["as_of"]} if where else None
@@ -158,6 +158,11 @@ def has_as_of(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether `schema.table` keeps one snapshot per as_of."""
     schema, name = table.split(".")
     return any(column == "as_of" for column, _ in _columns(con, schema, name))
+
+
+def as_of_filter(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """` WHERE as_of = $as_of` for a table kept per as_of, else nothing: the rows of one run's date."""
+    return " WHERE as_of = $as_of" if has_as_of(con, table) else ""
 
 
 def _columns(

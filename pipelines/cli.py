@@ -122,14 +122,15 @@ def validate(
 
 
 def _failure_table(failed: list) -> str:
-    rows = [("severity", "suite", "expectation", "column", "unexpected", "examples")]
-    for o in sorted(failed, key=lambda o: (o.severity != "error", o.suite)):
-        examples = o.unexpected_examples or o.observed_value or ""
-        rows.append((o.severity, o.suite, o.expectation.removeprefix("expect_"), o.column_name or "",
-                     "" if o.unexpected_count is None else str(o.unexpected_count),
-                     examples if len(examples) <= 70 else examples[:67] + "..."))  # fmt: skip
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+    from orghealth.render import terminal_table
+
+    rows = [
+        (o.severity, o.suite, o.expectation.removeprefix("expect_"), o.column_name, o.unexpected_count,
+         o.unexpected_examples or o.observed_value)
+        for o in sorted(failed, key=lambda o: (o.severity != "error", o.suite))
+    ]  # fmt: skip
+    return terminal_table(("severity", "suite", "expectation", "column", "unexpected", "examples"), rows,
+                          right=("unexpected",))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.resources import resolve_settings
+from orghealth.settings import resolve_settings
 from pipelines.runner import RunFailed, run_pipeline
 from tests.conftest import SMALL_ORG, run_small_org
 

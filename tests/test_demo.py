@@ -189,4 +189,6 @@ def test_validate_reads_an_existing_database(demo, tmp_path):
     )  # fmt: skip
     assert result.returncode == 1
     assert "1 data errors" in result.stdout
-    assert "error     core_people" in result.stdout and "E1003" in result.stdout
+    failure = next(line for line in result.stdout.splitlines() if line.startswith("error "))
+    assert failure.split()[:3] == ["error", "core_people", "column_pair_values_a_to_be_greater_than_b"]
+    assert "E1003" in result.stdout

@@ -6,7 +6,7 @@ from datetime import date
 
 import duckdb
 
-from assets.resources import resolve_settings
+from orghealth.settings import resolve_settings
 from pipelines.runner import run_pipeline
 from tests.conftest import SMALL_ORG
 

@@ -31,7 +31,7 @@ import duckdb
 import pytest
 from pytest import approx
 
-from assets.resources import resolve_settings
+from orghealth.settings import resolve_settings
 from pipelines.runner import run_pipeline
 
 METRICS_ORG = Path(__file__).parent / "fixtures" / "metrics_org"

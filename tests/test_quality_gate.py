@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from assets.resources import resolve_settings
 from orghealth.config import OrgConfig
 from orghealth.quality.suites import load_suites
 from orghealth.quality.validate import validate_suite
+from orghealth.settings import resolve_settings
 from pipelines.runner import RunFailed, run_pipeline
 from tests.conftest import SMALL_ORG
 from tests.test_marts import METRICS_ORG

@@ -61,6 +61,14 @@ def fresh_clone(dest: Path) -> Path:
     return dest
 
 
+def untracked_files() -> list[str]:
+    """Files in the working tree that git neither tracks nor ignores: a fresh clone lacks them."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--others", "--exclude-standard"], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    return listed.stdout.split()
+
+
 def clean_env() -> dict[str, str]:
     """The caller's environment without ORGHEALTH_*, DAGSTER_HOME, or anything pointing at this repository."""
     drop = {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "DAGSTER_HOME", "UV_PROJECT_ENVIRONMENT"}
@@ -148,9 +156,14 @@ def wait_until_up(server: Server, deadline: float) -> None:
                 for e in entries
                 if e["locationOrLoadError"]["__typename"] != "RepositoryLocation"
             ]
-            assert not errors, f"the code location failed to load: {errors}"
+            assert not errors, (
+                f"the code location failed to load: {errors}\n"
+                f"(untracked files, which the clone lacks: {untracked_files() or 'none'})"
+            )
             return
-        assert time.monotonic() < deadline, f"code location not loaded in {START_TIMEOUT}s: {entries}"
+        assert time.monotonic() < deadline, (
+            f"code location not loaded in {START_TIMEOUT}s: {entries}\n{server.log_tail()}"
+        )
         time.sleep(1)
 
 

@@ -21,7 +21,7 @@ import duckdb
 
 from orghealth.errors import ConfigError
 from orghealth.quality.suites import ROW_COUNT_NOT_TO_DROP, ExpectationSpec, Suite, resolve
-from orghealth.sql_models import has_as_of
+from orghealth.sql_models import as_of_filter, has_as_of
 
 if TYPE_CHECKING:  # Great Expectations is imported only when validating: it takes seconds
     from great_expectations.expectations.expectation import Expectation
@@ -67,7 +67,7 @@ def _query(con: duckdb.DuckDBPyConnection, suite: Suite) -> str:
         {e.kwargs[a] for e in suite.expectations for a in COLUMN_ARGUMENTS if a in e.kwargs} | set(suite.keys)
     )
     select = ", ".join(f'"{c}"' for c in columns) or "1 AS row_present"
-    where = " WHERE as_of = $as_of" if has_as_of(con, suite.table) else ""
+    where = as_of_filter(con, suite.table)
     return f"SELECT {select} FROM {suite.table}{where}"
 
 

@@ -1,0 +1,1 @@
+"""orghealth's domain code: config, export readers, the SQL runner, quality suites, publication. No Dagster here."""
