@@ -14,7 +14,7 @@ import polars as pl
 from assets.resources import OrgHealthResource
 from assets.tables import asset_key
 from orghealth.quality.suites import Suite, load_suites
-from orghealth.quality.validate import Outcome, validate_suite
+from orghealth.quality.validate import Outcome
 from orghealth.render import markdown_table
 from orghealth.sql_models import ensure_tables
 
@@ -74,10 +74,7 @@ def suite_checks(suite: Suite) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext, orghealth: OrgHealthResource):
         settings = orghealth.settings
         with orghealth.connect() as con:
-            outcomes = validate_suite(
-                con, suite, settings.config.model_dump(mode="json"), settings.as_of,
-                run_id=context.run.run_id, docs_dir=settings.docs_dir,
-            )  # fmt: skip
+            outcomes = orghealth.validate(con, suite, context.run.run_id)
             record_outcomes(con, settings.as_of, context.run.run_id, outcomes)
         for severity in ("error", "warning"):
             mine = [o for o in outcomes if o.severity == severity]

@@ -17,6 +17,8 @@ import duckdb
 from pydantic import Field, PrivateAttr
 
 from orghealth import database
+from orghealth.quality.suites import Suite
+from orghealth.quality.validate import Outcome, build_data_docs, validate_suite
 from orghealth.sample_org import SAMPLE_CONFIG
 from orghealth.settings import RunSettings, resolve_settings
 
@@ -33,6 +35,7 @@ class OrgHealthResource(dg.ConfigurableResource):
 
     _settings: RunSettings | None = PrivateAttr(default=None)
     _run_id: str | None = PrivateAttr(default=None)
+    _validated: bool = PrivateAttr(default=False)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Resolve the settings once per run: the partition key is the as_of, every path becomes absolute."""
@@ -46,6 +49,20 @@ class OrgHealthResource(dg.ConfigurableResource):
             jira_paths=[Path(p) for p in self.jira_paths] if self.jira_paths else None,
         )
         self._run_id = run.run_id if run else "ephemeral"
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        """After the last step, whether the run passed or was blocked: render the Data Docs of its checks once."""
+        if self._validated:
+            build_data_docs(self.settings.docs_dir)
+
+    def validate(self, con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str) -> list[Outcome]:
+        """Validate one expectation suite for the run's as_of; its Data Docs page is rendered at the run's end."""
+        settings = self.settings
+        self._validated = True
+        return validate_suite(
+            con, suite, settings.config.model_dump(mode="json"), settings.as_of, run_id=run_id,
+            docs_dir=settings.docs_dir,
+        )  # fmt: skip
 
     @property
     def settings(self) -> RunSettings:

@@ -10,7 +10,6 @@ import dagster as dg
 from assets.checks import quality_checks
 from assets.ingest import raw_hris_people, raw_jira, raw_org_config
 from assets.models import model_assets
-from assets.partitions import as_of_partitions
 from assets.publish import published
 from assets.resources import OrgHealthResource
 
@@ -19,7 +18,6 @@ JOB_NAME = "orghealth"
 orghealth_job = dg.define_asset_job(
     JOB_NAME,
     selection=dg.AssetSelection.all(),
-    partitions_def=as_of_partitions,
     description="Load the exports, build every table for one as_of (the partition), check them, and publish "
     "the database if every blocking check passed.",
 )

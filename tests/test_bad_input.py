@@ -12,6 +12,8 @@ from orghealth.settings import resolve_settings
 from pipelines.runner import RunFailed, run_pipeline
 from tests.conftest import SMALL_ORG, run_small_org
 
+pytestmark = pytest.mark.slow
+
 HEADER = "Employee ID,Full Name,Work Email,Manager ID,Job Title,Hire Date\n"
 
 

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import duckdb
+import pytest
 
 from tests.conftest import SMALL_ORG
 
@@ -25,6 +26,7 @@ def test_help_describes_every_command_and_option():
     assert "--db" in demo_help and "sample" in demo_help
 
 
+@pytest.mark.slow
 def test_run_succeeds_with_flags_overriding_the_config_and_prints_a_summary(tmp_path):
     db = tmp_path / "cli.duckdb"
     result = orghealth(
@@ -55,6 +57,7 @@ def test_a_bad_config_exits_non_zero_with_one_paragraph(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_a_missing_export_exits_non_zero_naming_it(tmp_path):
     result = orghealth("run", "--config", str(SMALL_ORG / "orghealth.yaml"), "--db", str(tmp_path / "x.duckdb"),
                        "--hris", str(tmp_path / "nope.csv"))  # fmt: skip

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from pipelines.definitions import defs
 
@@ -33,6 +34,7 @@ def test_the_job_runs_in_one_process_so_steps_never_fight_over_the_duckdb_file()
     assert job.executor_def.name == "in_process"
 
 
+@pytest.mark.slow
 def test_workspace_yaml_loads_with_the_dagster_cli():
     result = subprocess.run(
         [sys.executable, "-m", "dagster", "definitions", "validate", "-w", "workspace.yaml"],

@@ -15,6 +15,8 @@ import pytest
 
 from orghealth.sample_org import SAMPLE_DIR
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
+
 PLANTED = json.loads((SAMPLE_DIR / "planted.json").read_text(encoding="utf-8"))
 
 

@@ -5,10 +5,13 @@ import shutil
 from datetime import date
 
 import duckdb
+import pytest
 
 from orghealth.settings import resolve_settings
 from pipelines.runner import run_pipeline
 from tests.conftest import SMALL_ORG
+
+pytestmark = pytest.mark.slow
 
 # A European Excel export: cp1252, semicolons, DD/MM/YYYY (25/12/2019 can only be day-first), and only
 # the manager's name. "Zoë" and "Renée" carry bytes that are not UTF-8 (0xEB, 0xE9).

@@ -34,6 +34,8 @@ from pytest import approx
 from orghealth.settings import resolve_settings
 from pipelines.runner import run_pipeline
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("metrics_org")]
+
 METRICS_ORG = Path(__file__).parent / "fixtures" / "metrics_org"
 MARTS = ("leader_focus", "team_size", "team_alignment", "team_dependencies", "team_dependency_summary",
          "stream_ownership", "shared_people", "org_health", "work_attribution")  # fmt: skip

@@ -23,8 +23,12 @@ Jira (jira/: export.csv with repeated Labels and Blocks columns, two JSON search
 
 from datetime import datetime
 
+import pytest
+
 from orghealth.sql_models import SQL_DIR
 from tests.conftest import AS_OF
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_org")]
 
 
 def test_raw_keeps_every_row_as_exported(sql):

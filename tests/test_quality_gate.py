@@ -57,6 +57,7 @@ def expect_blocked(tmp_path: Path, config: Path, suite: str, column: str, as_of:
     return message
 
 
+@pytest.mark.slow
 def test_hire_after_termination_blocks(tmp_path):
     # Gus Taylor: hired 02/01/2021, now "terminated" 09/30/2020, before he joined.
     config = small_org(tmp_path, lambda r: replace_in(r / "hris.csv", "02/01/2021,09/30/2026", "02/01/2021,09/30/2020"))
@@ -65,6 +66,7 @@ def test_hire_after_termination_blocks(tmp_path):
     assert not (tmp_path / "published.duckdb").exists()
 
 
+@pytest.mark.slow
 def test_a_link_to_a_missing_issue_of_an_exported_project_blocks(tmp_path):
     # CORE-3 now says CORE-99 blocks it; CORE is exported, CORE-99 is not in it.
     config = small_org(tmp_path, lambda r: replace_in(r / "jira" / "export.csv", '"CORE-2","LEGACY-9","OPS-1"',
@@ -73,6 +75,7 @@ def test_a_link_to_a_missing_issue_of_an_exported_project_blocks(tmp_path):
     assert '"from_issue_key": "CORE-99"' in message
 
 
+@pytest.mark.slow
 def test_identity_match_rate_below_the_floor_blocks(tmp_path):
     # 7 of 8 assignees match (0.875): below a floor of 0.9.
     config = small_org(
@@ -82,6 +85,7 @@ def test_identity_match_rate_below_the_floor_blocks(tmp_path):
     assert "[0.875]" in message
 
 
+@pytest.mark.slow
 def test_a_rejected_share_above_the_threshold_blocks(tmp_path):
     # 1 of 12 HRIS rows (8.3%) is rejected; the threshold is lowered to 5%.
     config = small_org(tmp_path, lambda r: replace_in(r / "orghealth.yaml", "max_rejected_share: 0.5",
@@ -92,6 +96,7 @@ def test_a_rejected_share_above_the_threshold_blocks(tmp_path):
     assert "raw_jira_issues: " in message
 
 
+@pytest.mark.slow
 def test_duplicate_and_blank_employee_ids_in_the_export_block(tmp_path):
     # Ingest quarantines both rows (raw.rejected_rows), and the gate still stops publication.
     def break_ids(root: Path) -> None:
@@ -107,6 +112,7 @@ def test_duplicate_and_blank_employee_ids_in_the_export_block(tmp_path):
     assert '[{"source_line": 15, "employee_id": null}]' in message
 
 
+@pytest.mark.slow
 def test_a_snapshot_that_loses_more_than_30_percent_of_its_rows_blocks(tmp_path):
     db = tmp_path / "published.duckdb"
     config = small_org(tmp_path)
@@ -176,6 +182,7 @@ def test_metrics_out_of_their_range_fail_their_suites(scratch):
     assert failed(scratch, "marts_team_alignment") == [("expect_column_values_to_be_between", "share_total", 1)]
 
 
+@pytest.mark.slow
 def test_org_health_findings_warn_without_stopping_the_run(tmp_path):
     # The hand-worked metrics org (tests/test_marts.py) trips every finding, and still publishes.
     config = tmp_path / "orghealth.yaml"
@@ -207,6 +214,7 @@ def test_org_health_findings_warn_without_stopping_the_run(tmp_path):
     ).fetchone() == (12, 23)
 
 
+@pytest.mark.slow
 def test_two_different_issues_under_one_key_block(tmp_path):
     # A second "CORE-2" with another issue id (as a second Jira site would export it). The stale copy of
     # OPS-1 in the fixture's second JSON page has the same id as the first: it is deduplicated, not blocked.

@@ -3,8 +3,11 @@
 from datetime import date
 
 import duckdb
+import pytest
 
 from tests.conftest import run_small_org
+
+pytestmark = pytest.mark.slow
 
 SNAPSHOT_TABLES = {
     # table: rows per as_of in the small org (see tests/test_pipeline.py for the hand count)

@@ -12,7 +12,7 @@ import pytest
 
 from orghealth.errors import ConfigError
 from orghealth.quality.suites import Suite
-from orghealth.quality.validate import validate_suite
+from orghealth.quality.validate import build_data_docs, validate_suite
 
 D1, D2, D3 = date(2026, 11, 18), date(2026, 11, 19), date(2026, 11, 20)
 SETTINGS = {"quality": {"teams": ["payments", "search"], "max_drop": 0.2}}
@@ -166,4 +166,7 @@ def test_data_docs_are_built(con, tmp_path):
         con, staff_suite(KNOWN_TEAMS), settings=SETTINGS, as_of=D3, run_id="t", docs_dir=tmp_path / "docs"
     )
     assert not in_set.success
-    assert (tmp_path / "docs" / "index.html").exists()
+    assert not (tmp_path / "docs" / "index.html").exists()  # rendered once per run, not once per suite
+    assert build_data_docs(tmp_path / "docs") == tmp_path / "docs" / "index.html"
+    pages = [p.read_text(encoding="utf-8") for p in (tmp_path / "docs" / "validations").rglob("*.html")]
+    assert len(pages) == 1 and "hr_staff" in pages[0] and "belong to this set" in pages[0] and "Failed" in pages[0]

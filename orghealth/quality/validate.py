@@ -178,21 +178,10 @@ def _json(values: list) -> str:
     return json.dumps([_plain(v) for v in values], default=str, ensure_ascii=False)
 
 
-def validate_suite(
-    con: duckdb.DuckDBPyConnection,
-    suite: Suite,
-    settings: dict[str, Any],
-    as_of: date,
-    *,
-    run_id: str,
-    docs_dir: Path | None = None,
-) -> list[Outcome]:
-    """Validate one suite for `as_of`; return one outcome per expectation."""
+def _gx_suite(con: duckdb.DuckDBPyConnection, suite: Suite, settings: dict[str, Any], as_of: date, name: str):
+    """The suite as Great Expectations' own ExpectationSuite, one expectation per YAML entry."""
     import great_expectations as gx
 
-    frame = _rows(con, _query(con, suite), as_of)
-    context = _context(str(docs_dir) if docs_dir else None)
-    name = f"{suite.suite}-{run_id}-{next(_validations)}"
     gx_suite = gx.ExpectationSuite(name=name)
     for position, spec in enumerate(suite.expectations):
         configuration = _configuration(con, suite, spec, position, settings, as_of)
@@ -204,41 +193,70 @@ def validate_suite(
                 f"expectation suite {suite.suite}: {spec.type} repeats an earlier expectation "
                 "(same arguments and severity): GX would run it once"
             )
-    gx_suite = context.suites.add(gx_suite)
-    source = context.data_sources.get("orghealth")
-    asset = source.add_dataframe_asset(name=name)
-    batch = asset.add_batch_definition_whole_dataframe("run")
+    return gx_suite
+
+
+def _outcome(suite: Suite, item) -> Outcome:
+    """One expectation's result in orghealth's terms, with a few offending rows named by the suite's key."""
+    spec = suite.expectations[item.expectation_config.meta["position"]]
+    details = item.result or {}
+    examples = details.get("partial_unexpected_index_list" if suite.keys else "partial_unexpected_list")
+    if suite.keys and examples:  # the row's name first, then the offending value
+        examples = [{**{k: e.get(k) for k in suite.keys}, **e} for e in examples]
+    observed = details.get("observed_value")
+    return Outcome(
+        suite=suite.suite,
+        guarded_table=suite.guards,
+        expectation=spec.type,
+        column_name=spec.column,
+        severity=_severity(item.expectation_config),
+        success=bool(item.success),
+        observed_value=None if observed is None else str(observed),
+        unexpected_count=details.get("unexpected_count"),
+        unexpected_examples=_json(examples[:EXAMPLES]) if examples else None,
+        why=spec.why,
+    )
+
+
+def validate_suite(
+    con: duckdb.DuckDBPyConnection,
+    suite: Suite,
+    settings: dict[str, Any],
+    as_of: date,
+    *,
+    run_id: str,
+    docs_dir: Path | None = None,
+) -> list[Outcome]:
+    """Validate one suite for `as_of`; return one outcome per expectation.
+
+    The validation result is kept in the Great Expectations context of `docs_dir`; `build_data_docs`
+    renders them all at once (rendering per suite costs seconds each, once per run a fraction of that).
+    """
+    import great_expectations as gx
+
+    frame = _rows(con, _query(con, suite), as_of)
+    context = _context(str(docs_dir) if docs_dir else None)
+    name = f"{suite.suite}-{run_id}-{next(_validations)}"
+    gx_suite = context.suites.add(_gx_suite(con, suite, settings, as_of, name))
+    batch = (
+        context.data_sources.get("orghealth").add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("run")
+    )
     definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=gx_suite))
-    actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["orghealth"])] if docs_dir else []
     checkpoint = context.checkpoints.add(
-        gx.Checkpoint(name=name, validation_definitions=[definition], actions=actions,
-                      result_format=_result_format(suite))
-    )  # fmt: skip
+        gx.Checkpoint(name=name, validation_definitions=[definition], result_format=_result_format(suite))
+    )
     result = checkpoint.run(batch_parameters={"dataframe": frame})
     (validation,) = result.run_results.values()
-    outcomes = []
-    for item in sorted(validation.results, key=lambda r: r.expectation_config.meta["position"]):
-        spec = suite.expectations[item.expectation_config.meta["position"]]
-        details = item.result or {}
-        examples = details.get("partial_unexpected_index_list" if suite.keys else "partial_unexpected_list")
-        if suite.keys and examples:  # the row's name first, then the offending value
-            examples = [{**{k: e.get(k) for k in suite.keys}, **e} for e in examples]
-        observed = details.get("observed_value")
-        outcomes.append(
-            Outcome(
-                suite=suite.suite,
-                guarded_table=suite.guards,
-                expectation=spec.type,
-                column_name=spec.column,
-                severity=_severity(item.expectation_config),
-                success=bool(item.success),
-                observed_value=None if observed is None else str(observed),
-                unexpected_count=details.get("unexpected_count"),
-                unexpected_examples=_json(examples[:EXAMPLES]) if examples else None,
-                why=spec.why,
-            )
-        )
-    return outcomes
+    return [
+        _outcome(suite, item)
+        for item in sorted(validation.results, key=lambda r: r.expectation_config.meta["position"])
+    ]
+
+
+def build_data_docs(docs_dir: Path) -> Path:
+    """Render Great Expectations' Data Docs for every validation kept for `docs_dir`; return the index page."""
+    _context(str(docs_dir)).build_data_docs(site_names=["orghealth"])
+    return docs_dir / "index.html"
 
 
 def validate_database(
@@ -254,6 +272,8 @@ def validate_database(
         outcomes = []
         for suite in load_suites():
             outcomes += validate_suite(con, suite, settings, as_of, run_id="validate", docs_dir=docs_dir)
+        if docs_dir is not None:
+            build_data_docs(docs_dir)
         return as_of, outcomes
     finally:
         con.close()
