@@ -17,10 +17,14 @@ def _cell(value: object) -> str:
 
 
 def terminal_table(columns: Sequence[str], rows: Iterable[Sequence[object]], *, right: Sequence[str] = ()) -> str:
-    """A plain-text table (no colour, no frame) for command output; columns named in `right` align right."""
+    """A plain-text table (no colour, no frame) for command output; columns named in `right` align right.
+
+    Only the last column wraps, so the names before it stay whole and can be searched for.
+    """
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
-    for column in columns:
-        table.add_column(column, justify="right" if column in right else "left", overflow="fold")
+    for position, column in enumerate(columns, start=1):
+        last = position == len(columns)
+        table.add_column(column, justify="right" if column in right else "left", no_wrap=not last, overflow="fold")
     for row in rows:
         table.add_row(*(_cell(v) for v in row))
     console = Console(file=StringIO(), width=TERMINAL_WIDTH, color_system=None, highlight=False)
