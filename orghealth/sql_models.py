@@ -28,7 +28,7 @@ from orghealth.files import package_dir
 
 SQL_DIR = package_dir("sql")
 LAYERS = ("raw", "staging", "core", "marts", "quality")  # the schemas, in the order data flows through them
-_TABLE_REF = re.compile(r"\b(raw|staging|core|marts|quality)\.([a-z_][a-z0-9_]*)\b")
+_TABLE_REF = re.compile(r"\b(" + "|".join(LAYERS) + r")\.([a-z_][a-z0-9_]*)\b")
 
 
 @dataclass(frozen=True)
