@@ -8,7 +8,7 @@ import polars as pl
 
 from assets.partitions import as_of_partitions
 from assets.resources import OrgHealthResource
-from assets.tables import partitions_of
+from assets.tables import asset_key, partitions_of
 from orghealth.errors import OrgHealthError
 from orghealth.readers.extract import Extract
 from orghealth.readers.hris import read_hris
@@ -142,14 +142,14 @@ def raw_hris_people(orghealth: OrgHealthResource) -> dg.MaterializeResult:
     )
 
 
-@dg.multi_asset(
-    specs=[
-        dg.AssetSpec(["raw", "jira_issues"], group_name="raw", kinds={"duckdb", "jira"},
-                     description=model("raw.jira_issues").description),
-        dg.AssetSpec(["raw", "jira_issue_links"], group_name="raw", kinds={"duckdb", "jira"},
-                     description=model("raw.jira_issue_links").description),
-    ]
-)  # fmt: skip
+def _raw_spec(table: str, source_kind: str) -> dg.AssetSpec:
+    """A raw table written by one of the multi-assets below, described by its SQL file's header."""
+    return dg.AssetSpec(
+        asset_key(table), group_name="raw", kinds={"duckdb", source_kind}, description=model(table).description
+    )
+
+
+@dg.multi_asset(specs=[_raw_spec("raw.jira_issues", "jira"), _raw_spec("raw.jira_issue_links", "jira")])
 def raw_jira(orghealth: OrgHealthResource):
     settings = orghealth.settings
     try:
@@ -176,14 +176,7 @@ def raw_jira(orghealth: OrgHealthResource):
     yield dg.MaterializeResult(asset_key=["raw", "jira_issue_links"], metadata={"dagster/row_count": links.height})
 
 
-@dg.multi_asset(
-    specs=[
-        dg.AssetSpec(["raw", "config_work_streams"], group_name="raw", kinds={"duckdb", "yaml"},
-                     description=model("raw.config_work_streams").description),
-        dg.AssetSpec(["raw", "config_identity_aliases"], group_name="raw", kinds={"duckdb", "yaml"},
-                     description=model("raw.config_identity_aliases").description),
-    ]
-)  # fmt: skip
+@dg.multi_asset(specs=[_raw_spec("raw.config_work_streams", "yaml"), _raw_spec("raw.config_identity_aliases", "yaml")])
 def raw_org_config(orghealth: OrgHealthResource):
     settings = orghealth.settings
     streams = pl.DataFrame(

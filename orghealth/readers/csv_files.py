@@ -106,6 +106,15 @@ def read_records(source: CsvSource) -> Iterator[tuple[int, list[str]]]:
             raise InputFileError(f"{source.path} line {previous_end + 1}: the CSV cannot be parsed ({exc})") from exc
 
 
+def read_header(records: Iterator[tuple[int, list[str]]], path: Path) -> list[str]:
+    """The first record of `records` as the header, its names trimmed."""
+    try:
+        _, header = next(records)
+    except StopIteration:
+        raise InputFileError(f"{path}: no header row") from None
+    return [name.strip() for name in header]
+
+
 def normalise_header(name: str) -> str:
     """Fold a header for matching: case, accents, spacing and punctuation do not matter."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()

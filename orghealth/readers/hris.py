@@ -15,7 +15,7 @@ import polars as pl
 
 from orghealth.config import HrisConfig
 from orghealth.errors import InputFileError
-from orghealth.readers.csv_files import normalise_header, open_csv, read_records
+from orghealth.readers.csv_files import normalise_header, open_csv, read_header, read_records
 from orghealth.readers.extract import Extract, Reject
 
 # Headers seen in common HRIS exports (BambooHR, Workday, HiBob, Personio, the HRDataset sample…),
@@ -131,11 +131,7 @@ def read_hris(path: Path, config: HrisConfig) -> Extract:
     """Read an HRIS CSV into text columns named by canonical field, plus source_file and source_line."""
     source = open_csv(path, config.encoding, config.delimiter)
     records = read_records(source)
-    try:
-        _, header = next(records)
-    except StopIteration:
-        raise InputFileError(f"{path}: no header row") from None
-    header = [h.strip() for h in header]
+    header = read_header(records, path)
     columns = map_headers(path, header, config.columns)
     file_name = str(path)
 

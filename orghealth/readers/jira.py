@@ -16,7 +16,7 @@ import polars as pl
 
 from orghealth.config import JiraConfig
 from orghealth.errors import InputFileError
-from orghealth.readers.csv_files import normalise_header, open_csv, read_records
+from orghealth.readers.csv_files import normalise_header, open_csv, read_header, read_records
 from orghealth.readers.extract import Extract, Reject
 
 TEXT_FIELDS = (
@@ -110,11 +110,7 @@ def read_jira(paths: list[Path], config: JiraConfig) -> tuple[Extract, pl.DataFr
 def _read_csv(path: Path, config: JiraConfig, issues: FrameBuilder, links: FrameBuilder, rejects: list) -> int:
     source = open_csv(path)
     records = read_records(source)
-    try:
-        _, header = next(records)
-    except StopIteration:
-        raise InputFileError(f"{path}: no header row") from None
-    header = [h.strip() for h in header]
+    header = read_header(records, path)
     by_name: dict[str, list[int]] = defaultdict(list)
     for i, name in enumerate(header):
         by_name[normalise_header(name)].append(i)
