@@ -123,10 +123,15 @@ def snapshot_dates(db: Path, table: str) -> list[str]:
 
 
 def test_a_dagster_run_starts_from_the_published_file_so_earlier_snapshots_stay(tmp_path):
-    # (a) A published file holds 2026-11-20; a run of 2026-11-24 through Dagster must add to it, not replace it.
-    db = tmp_path / "orghealth.duckdb"
-    run_small_org(db, as_of=AS_OF)
-    dagster_job_execute(tmp_path, str(db), as_of=LATER)
+    # (a) A published file holding 2026-11-20, alone in its folder (restored from a backup, or copied to the
+    # server that runs Dagster); a run of 2026-11-24 through Dagster must add to it, not replace it.
+    built = tmp_path / "built" / "orghealth.duckdb"
+    built.parent.mkdir()
+    run_small_org(built, as_of=AS_OF)
+    db = tmp_path / "server" / "orghealth.duckdb"
+    db.parent.mkdir()
+    shutil.copyfile(built, db)
+    dagster_job_execute(db.parent, str(db), as_of=LATER)
     for table in ("raw.hris_people", "core.people", "marts.team_size", "marts.org_health"):
         assert snapshot_dates(db, table) == ["2026-11-20", "2026-11-24"], table
 

@@ -1,6 +1,6 @@
 """marts.leader_focus: how each leader's org spreads its recent work over streams, built alone.
 
-The metrics org of tests/test_marts.py at 2026-11-20:
+The metrics org (tests/models/metrics_org.py) at 2026-11-20:
 
     L1 Lena (CEO)
     ├── D1 Dan (Director; STL of mig and ops)
@@ -12,60 +12,21 @@ Streams in config order: pay (program), web (product), mig (project), legacy (pr
 docs (program, no STL).
 """
 
-from datetime import date
-
 import pytest
+from metrics_org import AS_OF, LATER, MANAGERS
 from pytest import approx
 
-AS_OF = date(2026, 11, 20)
-LATER = date(2026, 12, 20)
+from tests.models import metrics_org as org
 
 PEOPLE = "employee_id name is_active is_leader"
-# fmt: off
-METRICS_ORG = [
-    ("L1", "Lena Root", True,  True),
-    ("D1", "Dan Dir",   True,  True),
-    ("M1", "Mia Pay",   True,  True),
-    ("E1", "Eli Ek",    True,  False),
-    ("E2", "Eva Em",    True,  False),
-    ("E3", "Eon Ex",    True,  False),
-    ("X1", "Xan Gone",  False, False),
-    ("M2", "Max Web",   True,  True),
-    ("W1", "Wes Wu",    True,  False),
-    ("M3", "Moe Idle",  True,  True),
-    ("I1", "Ida Ito",   True,  False),
-    ("I2", "Ian Ivo",   True,  False),
-]
-MANAGERS = {"L1": None, "D1": "L1", "M1": "D1", "E1": "M1", "E2": "M1", "E3": "M1", "X1": "M1", "M2": "D1",
-            "W1": "M2", "M3": "L1", "I1": "M3", "I2": "M3"}
+METRICS_ORG = org.PEOPLE.select(PEOPLE)
 STREAMS = "position stream_id stream_name kind stl_email stl_employee_id stl_active"
-METRICS_ORG_STREAMS = [
-    (1, "pay",    "Payments",       "program", "mia@m.example", "M1", True),
-    (2, "web",    "Web shop",       "product", "max@m.example", "M2", True),
-    (3, "mig",    "Page migration", "project", "dan@m.example", "D1", True),
-    (4, "legacy", "Legacy reports", "project", "xan@m.example", "X1", False),
-    (5, "ops",    "Operations",     "program", "dan@m.example", "D1", True),
-    (6, "docs",   "Documentation",  "program", None,            None, False),
-]
+METRICS_ORG_STREAMS = org.STREAMS.select(STREAMS)  # pay, web, mig, legacy, ops, docs
 ITEMS = "issue_key stream_id stream_kind weight weight_imputed assignee_employee_id team_id attribution"
 # The window's 12 items; story points are the weights core.window_items gives when effort is story_points:
 # PAY-3, MISC-1, WEB-2 and the unassigned/unmatched items have none and take the window's median, 2.
-METRICS_ORG_ITEMS = [
-    # key      stream      kind       points imputed assignee team  attribution
-    ("PAY-1",  "pay",      "program",  3,    False,  "E1",    "M1", "team"),
-    ("PAY-2",  "pay",      "program",  5,    False,  "E1",    "M1", "team"),
-    ("PAY-3",  "pay",      "program",  2,    True,   "E2",    "M1", "team"),
-    ("PAY-5",  "pay",      "program",  1,    False,  "E3",    "M1", "team"),
-    ("MISC-1", "unmapped", "unmapped", 2,    True,   "E1",    "M1", "team"),
-    ("PAY-7",  "pay",      "program",  2,    False,  "W1",    "M2", "team"),
-    ("WEB-1",  "web",      "product",  3,    False,  "W1",    "M2", "team"),
-    ("WEB-2",  "mig",      "project",  2,    True,   "W1",    "M2", "team"),
-    ("WEB-3",  "ops",      "program",  1,    False,  "W1",    "M2", "team"),
-    ("OLD-1",  "legacy",   "project",  2,    False,  "X1",    None, "inactive_assignee"),  # X1 is in M1's tree
-    ("MISC-2", "unmapped", "unmapped", 2,    True,   None,    None, "unassigned"),
-    ("MISC-3", "unmapped", "unmapped", 2,    True,   None,    None, "unmatched"),
-]
-# fmt: on
+# OLD-1's assignee X1, who has left, is in M1's tree.
+METRICS_ORG_ITEMS = org.WINDOW.select(ITEMS)
 
 SELECT = (
     "SELECT leader_id, org_size, items, weight, streams_touched, top_stream, focus_ratio, unmapped_share, "
@@ -83,6 +44,19 @@ def metrics_org(db, effort="items", as_of=AS_OF):
 def by_items():
     """The window's items, each weighing 1 (effort: items)."""
     return [(*row[:3], 1, False, *row[5:]) for row in METRICS_ORG_ITEMS]
+
+
+def sam_and_rob(db, streams, items):
+    """An org of two: S1 Sam, a leader, and their report R1 Rob; `streams` are the config's, `items`
+    (issue_key, stream_id, weight) are Rob's, counting for S1's team."""
+    db.table("core.people", PEOPLE, [("S1", "Sam", True, True), ("R1", "Rob", True, False)])
+    db.org_members({"S1": None, "R1": "S1"})
+    db.table("core.work_streams", STREAMS, streams)
+    db.table(
+        "core.window_items",
+        "issue_key stream_id weight assignee_employee_id team_id attribution",
+        [(key, stream, weight, "R1", "S1", "team") for key, stream, weight in items],
+    )
 
 
 def test_metrics_org(db):
@@ -125,15 +99,12 @@ def test_story_points_weigh_the_items(db):
 
 def test_single_threaded_from_the_focus_threshold_up(db):
     # S1 owns pay; their report R1 did 4 items on pay, 1 on web, and 5 unmapped ones, left out of the ratios.
-    db.table("core.people", PEOPLE, [("S1", "Sam", True, True), ("R1", "Rob", True, False)])
-    db.org_members({"S1": None, "R1": "S1"})
-    db.table("core.work_streams", STREAMS, METRICS_ORG_STREAMS[:2] + [(3, "own", "Own", "program", "s@x", "S1", True)])
-    db.table(
-        "core.window_items",
-        "issue_key stream_id weight assignee_employee_id team_id attribution",
-        [(f"OWN-{i}", "own", 1, "R1", "S1", "team") for i in range(4)]
-        + [("WEB-1", "web", 1, "R1", "S1", "team")]
-        + [(f"MISC-{i}", "unmapped", 1, "R1", "S1", "team") for i in range(5)],
+    sam_and_rob(
+        db,
+        METRICS_ORG_STREAMS[:2] + [(3, "own", "Own", "program", "s@x", "S1", True)],
+        [(f"OWN-{i}", "own", 1) for i in range(4)]
+        + [("WEB-1", "web", 1)]
+        + [(f"MISC-{i}", "unmapped", 1) for i in range(5)],
     )
     focus = "SELECT items, focus_ratio, unmapped_share, owned_focus, single_threaded FROM marts.leader_focus"
     db.build("marts.leader_focus")
@@ -144,13 +115,10 @@ def test_single_threaded_from_the_focus_threshold_up(db):
 
 
 def test_a_leader_whose_org_has_only_unmapped_work(db):
-    db.table("core.people", PEOPLE, [("S1", "Sam", True, True), ("R1", "Rob", True, False)])
-    db.org_members({"S1": None, "R1": "S1"})
-    db.table("core.work_streams", STREAMS, METRICS_ORG_STREAMS[:1] + [(2, "own", "Own", "program", "s@x", "S1", True)])
-    db.table(
-        "core.window_items",
-        "issue_key stream_id weight assignee_employee_id team_id attribution",
-        [("MISC-1", "unmapped", 1, "R1", "S1", "team"), ("MISC-2", "unmapped", 1, "R1", "S1", "team")],
+    sam_and_rob(
+        db,
+        METRICS_ORG_STREAMS[:1] + [(2, "own", "Own", "program", "s@x", "S1", True)],
+        [("MISC-1", "unmapped", 1), ("MISC-2", "unmapped", 1)],
     )
     db.build("marts.leader_focus")
     # 2 items, both unmapped: no stream touched, empty ratios; S1 owns a stream, but there is no mapped
@@ -218,13 +186,6 @@ def test_two_snapshots_and_a_rerun(db):
 def test_an_org_whose_items_all_weigh_zero_points_is_not_single_threaded(db):
     # Story points: S1 owns pay; the org's only items were estimated at 0 points. owned_focus is empty
     # (no mapped weight), so S1 cannot be single-threaded ("owned_focus is at least the threshold").
-    db.table("core.people", PEOPLE, [("S1", "Sam", True, True), ("R1", "Rob", True, False)])
-    db.org_members({"S1": None, "R1": "S1"})
-    db.table("core.work_streams", STREAMS, [(1, "pay", "Payments", "program", "s@x", "S1", True)])
-    db.table(
-        "core.window_items",
-        "issue_key stream_id weight assignee_employee_id team_id attribution",
-        [("PAY-1", "pay", 0, "R1", "S1", "team")],
-    )
+    sam_and_rob(db, [(1, "pay", "Payments", "program", "s@x", "S1", True)], [("PAY-1", "pay", 0)])
     db.build("marts.leader_focus", effort="story_points")
     assert db.rows("SELECT items, owned_focus, single_threaded FROM marts.leader_focus") == [(1, None, False)]

@@ -1,48 +1,25 @@
 """marts.shared_people: over how many streams each active engineer's recent work spreads, built alone.
 
-People of the metrics org (tests/test_marts.py): engineers E1 Eli, E2 Eva, E3 Eon (a contractor) in
-M1's team, W1 Wes alone in M2's, X1 Xan (left), and the managers M1, M2, who are not engineers.
-Streams in config order: pay, web, mig, legacy, ops, docs.
+People of the metrics org (tests/models/metrics_org.py): engineers E1 Eli, E2 Eva, E3 Eon (a contractor) in
+M1's team, W1 Wes alone in M2's, X1 Xan (left), I1 Ida and I2 Ian in M3's, and the managers L1, D1, M1, M2,
+M3, who are not engineers. Streams in config order: pay, web, mig, legacy, ops, docs.
 """
 
-from datetime import date
-
+from metrics_org import AS_OF, LATER
 from pytest import approx
 
-AS_OF = date(2026, 11, 20)
+from tests.models import metrics_org as org
 
 PEOPLE = "employee_id name team_id is_active is_engineer"
-# fmt: off
-METRICS_ORG = [
-    ("L1", "Lena Root", None, True,  False),
-    ("M1", "Mia Pay",   "D1", True,  False),
-    ("E1", "Eli Ek",    "M1", True,  True),
-    ("E2", "Eva Em",    "M1", True,  True),
-    ("E3", "Eon Ex",    "M1", True,  True),
-    ("X1", "Xan Gone",  "M1", False, True),
-    ("M2", "Max Web",   "D1", True,  False),
-    ("W1", "Wes Wu",    "M2", True,  True),
-    ("I1", "Ida Ito",   "M3", True,  True),  # no items: not listed
-]
+METRICS_ORG = org.PEOPLE.select(PEOPLE)  # I1 and I2 have no items: not listed
 STREAMS = "position stream_id kind"
-METRICS_ORG_STREAMS = [(1, "pay", "program"), (2, "web", "product"), (3, "mig", "project"),
-                       (4, "legacy", "project"), (5, "ops", "program"), (6, "docs", "program")]
+METRICS_ORG_STREAMS = org.STREAMS.select(STREAMS)
 ITEMS = "issue_key stream_id weight assignee_employee_id team_id attribution"
-METRICS_ORG_ITEMS = [
-    ("PAY-1",  "pay",      1, "E1", "M1", "team"),
-    ("PAY-2",  "pay",      1, "E1", "M1", "team"),
-    ("MISC-1", "unmapped", 1, "E1", "M1", "team"),
-    ("PAY-3",  "pay",      1, "E2", "M1", "team"),
-    ("PAY-5",  "pay",      1, "E3", "M1", "team"),
-    ("PAY-7",  "pay",      1, "W1", "M2", "team"),
-    ("WEB-1",  "web",      1, "W1", "M2", "team"),
-    ("WEB-2",  "mig",      1, "W1", "M2", "team"),
-    ("WEB-3",  "ops",      1, "W1", "M2", "team"),
-    ("OLD-1",  "legacy",   1, "X1", None, "inactive_assignee"),  # X1 has left
-    ("M1-1",   "docs",     1, "M1", "D1", "team"),  # a manager's item: not an engineer
-    ("MISC-2", "unmapped", 1, None, None, "unassigned"),
+# The window's 12 items, each of weight 1 (OLD-1's X1 has left; MISC-2 and MISC-3 have no one), and one more
+# for this mart's case:
+METRICS_ORG_ITEMS = org.WINDOW.select(ITEMS, weight=1) + [
+    ("M1-1", "docs", 1, "M1", "D1", "team"),  # a manager's item: not an engineer
 ]
-# fmt: on
 
 SELECT = (
     "SELECT employee_id, name, team_id, items, weight, streams_worked, top_stream, top_share, unmapped_share, "
@@ -98,17 +75,16 @@ def test_split_by_weight_and_only_unmapped_work(db):
 
 
 def test_only_this_snapshot_counts(db):
-    later = date(2026, 12, 20)
     db.table("core.people", PEOPLE, [("E1", "Eli Ek", "M1", True, True)])
-    db.table("core.people", PEOPLE, [("E1", "Eli Ek", "M2", True, True)], as_of=later)  # E1 moved to M2
+    db.table("core.people", PEOPLE, [("E1", "Eli Ek", "M2", True, True)], as_of=LATER)  # E1 moved to M2
     db.table("core.work_streams", STREAMS, METRICS_ORG_STREAMS)
-    db.table("core.work_streams", STREAMS, METRICS_ORG_STREAMS, as_of=later)
+    db.table("core.work_streams", STREAMS, METRICS_ORG_STREAMS, as_of=LATER)
     db.table("core.window_items", ITEMS, [("PAY-1", "pay", 1, "E1", "M1", "team")])
-    db.table("core.window_items", ITEMS, [("WEB-1", "web", 1, "E1", "M2", "team")], as_of=later)
+    db.table("core.window_items", ITEMS, [("WEB-1", "web", 1, "E1", "M2", "team")], as_of=LATER)
     db.build("marts.shared_people")
-    db.build("marts.shared_people", as_of=later)
-    db.build("marts.shared_people", as_of=later)  # a re-run replaces its own rows
+    db.build("marts.shared_people", as_of=LATER)
+    db.build("marts.shared_people", as_of=LATER)  # a re-run replaces its own rows
     assert db.rows("SELECT as_of, employee_id, team_id, items, top_stream FROM marts.shared_people ORDER BY as_of") == [
         (AS_OF, "E1", "M1", 1, "pay"),
-        (later, "E1", "M2", 1, "web"),
+        (LATER, "E1", "M2", 1, "web"),
     ]

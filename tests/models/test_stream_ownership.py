@@ -1,41 +1,22 @@
 """marts.stream_ownership: who owns each stream, who works on it, and the STL anti-patterns, built alone.
 
-The streams of the metrics org (tests/test_marts.py), in config order, with their STL:
+The streams of the metrics org (tests/models/metrics_org.py), in config order, with their STL:
 pay (program, M1 Mia), web (product, M2 Max), mig (project, D1 Dan), legacy (project, X1 Xan, who left
 2026-10-01), ops (program, D1 Dan), docs (program, no STL). as_of 2026-11-20.
 """
 
-from datetime import date
-
+from metrics_org import AS_OF, LATER
 from pytest import approx
 
-AS_OF = date(2026, 11, 20)
-LATER = date(2026, 12, 20)
+from tests.models import metrics_org as org
 
 STREAMS = "position stream_id stream_name kind stl_email stl_employee_id stl_active"
-# fmt: off
-METRICS_ORG_STREAMS = [
-    (1, "pay",    "Payments",       "program", "mia@m.example", "M1", True),
-    (2, "web",    "Web shop",       "product", "max@m.example", "M2", True),
-    (3, "mig",    "Page migration", "project", "dan@m.example", "D1", True),
-    (4, "legacy", "Legacy reports", "project", "xan@m.example", "X1", False),
-    (5, "ops",    "Operations",     "program", "dan@m.example", "D1", True),
-    (6, "docs",   "Documentation",  "program", None,            None, False),
-]
+METRICS_ORG_STREAMS = org.STREAMS.select(STREAMS)  # pay, web, mig, legacy, ops, docs
 WINDOW = "issue_key stream_id weight team_id attribution"
-METRICS_ORG_WINDOW = [
-    ("PAY-1",  "pay",      1, "M1", "team"),
-    ("PAY-2",  "pay",      1, "M1", "team"),
-    ("PAY-3",  "pay",      1, "M1", "team"),
-    ("PAY-5",  "pay",      1, "M1", "team"),
-    ("PAY-7",  "pay",      1, "M2", "team"),
-    ("WEB-1",  "web",      1, "M2", "team"),
-    ("WEB-2",  "mig",      1, "M2", "team"),
-    ("WEB-3",  "ops",      1, "M2", "team"),
-    ("OLD-1",  "legacy",   1, None, "inactive_assignee"),
-    ("MISC-1", "unmapped", 1, "M1", "team"),
-    ("MISC-2", "unmapped", 1, None, "unassigned"),
-]
+# The window's 12 items, each of weight 1: M1's PAY-1,2,3,5 and MISC-1, M2's PAY-7 and WEB-1,2,3; OLD-1,
+# MISC-2, MISC-3 count for no team.
+METRICS_ORG_WINDOW = org.WINDOW.select(WINDOW, weight=1)
+# fmt: off
 # Every issue of the export (core.work_items has no as_of): when it was created and resolved.
 ISSUES = "issue_key stream_id created_at resolved_at"
 METRICS_ORG_ISSUES = [

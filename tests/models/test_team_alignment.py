@@ -1,53 +1,27 @@
 """marts.team_alignment: is each team's recent work organised around a program or a project? Built alone.
 
-Teams of the metrics org (tests/test_marts.py): L1, D1 (managers' teams, idle), M1 (Eli, Eva, Eon),
+Teams of the metrics org (tests/models/metrics_org.py): L1, D1 (managers' teams, idle), M1 (Eli, Eva, Eon),
 M2 (Wes: a team of one), M3 (no items). Streams in config order: pay (program), web (product),
 mig (project), legacy (project), ops (program), docs (program).
 """
 
-from datetime import date
-
 import pytest
+from metrics_org import AS_OF, LATER
 from pytest import approx
 
-AS_OF = date(2026, 11, 20)
+from tests.models import metrics_org as org
 
 TEAMS = "team_id team_name"
-METRICS_ORG_TEAMS = [
-    ("L1", "Lena's team"),
-    ("D1", "Dan's team"),
-    ("M1", "Payments"),
-    ("M2", "Web"),
-    ("M3", "Moe's team"),
-]
+METRICS_ORG_TEAMS = org.TEAMS.select(TEAMS)  # L1, D1, M1 Payments, M2 Web, M3
 STREAMS = "position stream_id stream_name kind"
-# fmt: off
-METRICS_ORG_STREAMS = [
-    (1, "pay",    "Payments",       "program"),
-    (2, "web",    "Web shop",       "product"),
-    (3, "mig",    "Page migration", "project"),
-    (4, "legacy", "Legacy reports", "project"),
-    (5, "ops",    "Operations",     "program"),
-    (6, "docs",   "Documentation",  "program"),
-]
+METRICS_ORG_STREAMS = org.STREAMS.select(STREAMS)  # pay, web, mig, legacy, ops, docs
 ITEMS = "issue_key stream_id stream_kind weight assignee_employee_id team_id attribution"
-# Weights are story points as core.window_items gives them (PAY-3, MISC-1, WEB-2 took the median, 2).
-METRICS_ORG_ITEMS = [
-    ("PAY-1",  "pay",      "program",  3, "E1", "M1", "team"),
-    ("PAY-2",  "pay",      "program",  5, "E1", "M1", "team"),
-    ("PAY-3",  "pay",      "program",  2, "E2", "M1", "team"),
-    ("PAY-5",  "pay",      "program",  1, "E3", "M1", "team"),
-    ("MISC-1", "unmapped", "unmapped", 2, "E1", "M1", "team"),
-    ("PAY-7",  "pay",      "program",  2, "W1", "M2", "team"),
-    ("WEB-1",  "web",      "product",  3, "W1", "M2", "team"),
-    ("WEB-2",  "mig",      "project",  2, "W1", "M2", "team"),
-    ("WEB-3",  "ops",      "program",  1, "W1", "M2", "team"),
-    # Items that count for no team, though their people sit in the tree:
-    ("L-1",    "docs",     "program",  1, "L1", None, "no_team"),
-    ("OLD-1",  "legacy",   "project",  2, "X1", None, "inactive_assignee"),
-    ("MISC-2", "unmapped", "unmapped", 2, None, None, "unassigned"),
+# The window's items, weights as story points (PAY-3, MISC-1, WEB-2 took the median, 2), and one more for this
+# mart: L-1, Lena's own. Items that count for no team, though their people sit in the tree: L-1, OLD-1 (Xan has
+# left), MISC-2 (unassigned); nor does MISC-3 (its assignee is not in the HRIS).
+METRICS_ORG_ITEMS = org.WINDOW.select(ITEMS) + [
+    ("L-1", "docs", "program", 1, "L1", None, "no_team"),  # Lena is at the top of the tree: no team
 ]
-# fmt: on
 
 SELECT = (
     "SELECT team_id, items, weight, program_share, product_share, project_share, unmapped_share, top_stream, "
@@ -147,31 +121,30 @@ def test_a_project_aligned_team(db):
 
 
 def test_only_this_snapshot_counts(db):
-    later = date(2026, 12, 20)
     db.table("core.teams", TEAMS, [("M1", "Payments")])
-    db.table("core.teams", TEAMS, [("M1", "Payments (renamed)"), ("M9", "New team")], as_of=later)
+    db.table("core.teams", TEAMS, [("M1", "Payments (renamed)"), ("M9", "New team")], as_of=LATER)
     db.table("core.work_streams", STREAMS, METRICS_ORG_STREAMS)
     db.table(
         "core.work_streams",
         STREAMS,
         [(1, "web", "Web shop", "product"), (2, "pay", "Payments", "program")],
-        as_of=later,
+        as_of=LATER,
     )
     db.table("core.window_items", ITEMS, [("PAY-1", "pay", "program", 1, "E1", "M1", "team")])
     db.table(
         "core.window_items",
         ITEMS,
         [("PAY-1", "pay", "program", 1, "E1", "M1", "team"), ("WEB-1", "web", "product", 1, "E1", "M1", "team")],
-        as_of=later,
+        as_of=LATER,
     )
     db.build("marts.team_alignment")
-    db.build("marts.team_alignment", as_of=later)
+    db.build("marts.team_alignment", as_of=LATER)
     assert db.rows(
         "SELECT as_of, team_id, team_name, items, top_stream, top_share FROM marts.team_alignment ORDER BY ALL"
     ) == [
         (AS_OF, "M1", "Payments", 1, "pay", 1.0),
-        (later, "M1", "Payments (renamed)", 2, "web", 0.5),  # tie: web is listed first in the later config
-        (later, "M9", "New team", 0, None, None),
+        (LATER, "M1", "Payments (renamed)", 2, "web", 0.5),  # tie: web is listed first in the later config
+        (LATER, "M9", "New team", 0, None, None),
     ]
 
 

@@ -1,32 +1,22 @@
 """marts.team_dependencies: which team waits on which, from core.dependency_links, built alone.
 
-The dependency links of the metrics org (tests/test_marts.py) at 2026-11-20, as core.dependency_links
+The dependency links of the metrics org (tests/models/metrics_org.py) at 2026-11-20, as core.dependency_links
 scopes them (teams M1 Payments, M2 Web, M3 Moe's team; a link from A that blocks B makes B's team depend
 on A's team), plus PAY-7 (M2, pay) → PAY-5 (M1, pay), a link within one stream.
 """
 
-from datetime import date
+from metrics_org import AS_OF, LATER
 
-AS_OF = date(2026, 11, 20)
-LATER = date(2026, 12, 20)
+from tests.models import metrics_org as org
 
 TEAMS = "team_id team_name"
-METRICS_ORG_TEAMS = [
-    ("L1", "Lena's team"),
-    ("D1", "Dan's team"),
-    ("M1", "Payments"),
-    ("M2", "Web"),
-    ("M3", "Moe's team"),
-]
+METRICS_ORG_TEAMS = org.TEAMS.select(TEAMS)  # L1, D1, M1 Payments, M2 Web, M3 Moe's team
 LINKS = "blocking_issue_key blocked_issue_key blocking_team dependent_team blocking_stream blocked_stream is_open scope"
+# The org's links (PAY-1 → WEB-1, PAY-4 → WEB-1, WEB-2 → PAY-6, PAY-2 → PAY-3 inside M1, EXT-9 → PAY-3
+# external) and two more for this mart's cases:
 # fmt: off
-METRICS_ORG_LINKS = [
-    ("PAY-1", "WEB-1", "M1", "M2", "pay",    "web",  False, "cross_team"),    # WEB-1 resolved in the window
-    ("PAY-4", "WEB-1", "M1", "M2", "pay",    "web",  False, "cross_team"),
-    ("WEB-2", "PAY-6", "M2", "M1", "mig",    "pay",  True,  "cross_team"),    # PAY-6 still open
+METRICS_ORG_LINKS = org.LINKS.select(LINKS) + [
     ("PAY-7", "PAY-5", "M2", "M1", "pay",    "pay",  False, "cross_team"),    # one stream on both ends
-    ("PAY-2", "PAY-3", "M1", "M1", "pay",    "pay",  False, "internal"),
-    ("EXT-9", "PAY-3", None, "M1", None,     "pay",  False, "external"),      # EXT-9 is not in the export
     ("OLD-1", "PAY-3", None, "M1", "legacy", "pay",  False, "unattributed"),  # OLD-1's assignee has left
 ]
 # fmt: on

@@ -1,33 +1,22 @@
 """marts.team_dependency_summary: how entangled each team is through dependency links, built alone.
 
-The dependency links of the metrics org (tests/test_marts.py) at 2026-11-20, as core.dependency_links
+The dependency links of the metrics org (tests/models/metrics_org.py) at 2026-11-20, as core.dependency_links
 scopes them; a link from A that blocks B makes B's team depend on A's team. Teams: L1, D1 (managers'
 teams), M1 Payments, M2 Web, M3 Moe's team.
 """
 
-from datetime import date
+from metrics_org import AS_OF, LATER
 
-AS_OF = date(2026, 11, 20)
+from tests.models import metrics_org as org
 
 TEAMS = "team_id team_name"
-METRICS_ORG_TEAMS = [
-    ("L1", "Lena's team"),
-    ("D1", "Dan's team"),
-    ("M1", "Payments"),
-    ("M2", "Web"),
-    ("M3", "Moe's team"),
-]
+METRICS_ORG_TEAMS = org.TEAMS.select(TEAMS)  # L1, D1, M1 Payments, M2 Web, M3 Moe's team
 LINKS = "blocking_issue_key blocked_issue_key blocking_team dependent_team blocking_stream blocked_stream is_open scope"
-# fmt: off
-METRICS_ORG_LINKS = [
-    ("PAY-1", "WEB-1", "M1", "M2", "pay",    "web",  False, "cross_team"),    # M2 waits on M1
-    ("PAY-4", "WEB-1", "M1", "M2", "pay",    "web",  False, "cross_team"),    # M2 waits on M1
-    ("WEB-2", "PAY-6", "M2", "M1", "mig",    "pay",  True,  "cross_team"),    # M1 waits on M2
-    ("PAY-2", "PAY-3", "M1", "M1", "pay",    "pay",  False, "internal"),
-    ("EXT-9", "PAY-3", None, "M1", None,     "pay",  False, "external"),      # EXT-9 is not in the export
-    ("OLD-1", "PAY-5", None, "M1", "legacy", "pay",  False, "unattributed"),  # OLD-1's assignee has left
+# The org's links: PAY-1 → WEB-1 and PAY-4 → WEB-1 (M2 waits on M1), WEB-2 → PAY-6 (M1 waits on M2),
+# PAY-2 → PAY-3 (internal), EXT-9 → PAY-3 (external); and one whose blocking end has no team:
+METRICS_ORG_LINKS = org.LINKS.select(LINKS) + [
+    ("OLD-1", "PAY-5", None, "M1", "legacy", "pay", False, "unattributed"),  # OLD-1's assignee has left
 ]
-# fmt: on
 
 SELECT = (
     "SELECT team_id, depends_on_links, depended_on_by_links, partner_teams, internal_links, external_links "
@@ -77,20 +66,19 @@ def test_a_hub_team_and_external_links_on_either_side(db):
 
 
 def test_two_snapshots_and_a_rerun(db):
-    later = date(2026, 12, 20)
     db.table("core.teams", TEAMS, METRICS_ORG_TEAMS)
     db.table("core.dependency_links", LINKS, METRICS_ORG_LINKS)
     # On 2026-12-20 M3 is gone and only WEB-2 → PAY-6 still counts.
-    db.table("core.teams", TEAMS, METRICS_ORG_TEAMS[:4], as_of=later)
-    db.table("core.dependency_links", LINKS, [METRICS_ORG_LINKS[2]], as_of=later)
+    db.table("core.teams", TEAMS, METRICS_ORG_TEAMS[:4], as_of=LATER)
+    db.table("core.dependency_links", LINKS, [METRICS_ORG_LINKS[2]], as_of=LATER)
     db.build("marts.team_dependency_summary")
-    db.build("marts.team_dependency_summary", as_of=later)
-    db.build("marts.team_dependency_summary", as_of=later)  # a re-run replaces its own rows
+    db.build("marts.team_dependency_summary", as_of=LATER)
+    db.build("marts.team_dependency_summary", as_of=LATER)  # a re-run replaces its own rows
     assert db.rows("SELECT as_of, count(*) FROM marts.team_dependency_summary GROUP BY 1 ORDER BY 1") == [
         (AS_OF, 5),
-        (later, 4),
+        (LATER, 4),
     ]
-    assert db.by_key(SELECT, {"as_of": later}) == {
+    assert db.by_key(SELECT, {"as_of": LATER}) == {
         "M1": [1, 0, 1, 0, 0],
         "M2": [0, 1, 1, 0, 0],
         "L1": [0, 0, 0, 0, 0],

@@ -1,6 +1,6 @@
 """marts.team_size: headcount and engineers per team against the two-pizza bounds, built alone.
 
-The metrics org of tests/test_marts.py at 2026-11-20 (team id = manager id):
+The metrics org of tests/models/metrics_org.py at 2026-11-20 (team id = manager id):
 
     L1 Lena (CEO)
     ├── D1 Dan (Director)
@@ -9,26 +9,15 @@ The metrics org of tests/test_marts.py at 2026-11-20 (team id = manager id):
     └── M3 Moe (EM): I1 Ida, I2 Ian
 """
 
-from datetime import date
+from metrics_org import AS_OF, LATER, MANAGERS
 
-AS_OF = date(2026, 11, 20)
+from tests.models import metrics_org as org
 
 PEOPLE = "employee_id name manager_id team_id title is_active is_engineer is_contractor direct_reports is_leader"
+METRICS_ORG = org.PEOPLE.select(PEOPLE)
+# Teams with the names core.teams gives when the HRIS has no team column, "<manager>'s team" (M1 aside): this
+# test's own rows, not the names of org.TEAMS.
 # fmt: off
-METRICS_ORG = [
-    ("L1", "Lena Root", None, None, "Chief Executive Officer", True,  False, False, 2, True),
-    ("D1", "Dan Dir",   "L1", "L1", "Director of Engineering", True,  False, False, 2, True),
-    ("M1", "Mia Pay",   "D1", "D1", "Engineering Manager",     True,  False, False, 3, True),
-    ("E1", "Eli Ek",    "M1", "M1", "Software Engineer",       True,  True,  False, 0, False),
-    ("E2", "Eva Em",    "M1", "M1", "Software Engineer",       True,  True,  False, 0, False),
-    ("E3", "Eon Ex",    "M1", "M1", "Software Engineer",       True,  True,  True,  0, False),
-    ("X1", "Xan Gone",  "M1", "M1", "Software Engineer",       False, True,  False, 0, False),
-    ("M2", "Max Web",   "D1", "D1", "Engineering Manager",     True,  False, False, 1, True),
-    ("W1", "Wes Wu",    "M2", "M2", "Frontend Developer",      True,  True,  False, 0, False),
-    ("M3", "Moe Idle",  "L1", "L1", "Engineering Manager",     True,  False, False, 2, True),
-    ("I1", "Ida Ito",   "M3", "M3", "Software Engineer",       True,  True,  False, 0, False),
-    ("I2", "Ian Ivo",   "M3", "M3", "Software Engineer",       True,  True,  False, 0, False),
-]
 TEAMS = "team_id team_name manager_id manager_name manager_active members headcount"
 METRICS_ORG_TEAMS = [
     ("L1", "Lena Root's team", "L1", "Lena Root", True, 2, 3),
@@ -38,7 +27,6 @@ METRICS_ORG_TEAMS = [
     ("M3", "Moe Idle's team",  "M3", "Moe Idle",  True, 2, 3),
 ]
 # fmt: on
-MANAGERS = {e: m for e, _, m, *_ in METRICS_ORG}
 
 SELECT = (
     "SELECT team_id, headcount, engineers, contractors, pizza_status, engineering_team, span_of_control, depth "
@@ -162,19 +150,18 @@ def test_teams_from_the_hris_team_column(db):
 def test_two_snapshots_and_a_rerun(db):
     metrics_org(db)
     # On 2026-12-20 I2 has left: M3's team is I1 alone.
-    later = date(2026, 12, 20)
     later_people = [row for row in METRICS_ORG if row[0] not in ("M3", "I2")] + [
         ("M3", "Moe Idle", "L1", "L1", "Engineering Manager", True, False, False, 1, True),  # one report left
         ("I2", "Ian Ivo", "M3", "M3", "Software Engineer", False, True, False, 0, False),  # has left
     ]
-    db.table("core.people", PEOPLE, later_people, as_of=later)
-    db.table("core.teams", TEAMS, METRICS_ORG_TEAMS, as_of=later)
-    db.org_members(MANAGERS, inactive={"X1", "I2"}, as_of=later)
+    db.table("core.people", PEOPLE, later_people, as_of=LATER)
+    db.table("core.teams", TEAMS, METRICS_ORG_TEAMS, as_of=LATER)
+    db.org_members(MANAGERS, inactive={"X1", "I2"}, as_of=LATER)
     db.build("marts.team_size")
-    db.build("marts.team_size", as_of=later)
-    db.build("marts.team_size", as_of=later)  # a re-run replaces its own rows
-    assert db.rows("SELECT as_of, count(*) FROM marts.team_size GROUP BY 1 ORDER BY 1") == [(AS_OF, 5), (later, 5)]
+    db.build("marts.team_size", as_of=LATER)
+    db.build("marts.team_size", as_of=LATER)  # a re-run replaces its own rows
+    assert db.rows("SELECT as_of, count(*) FROM marts.team_size GROUP BY 1 ORDER BY 1") == [(AS_OF, 5), (LATER, 5)]
     assert db.rows("SELECT as_of, headcount, engineers, span_of_control FROM marts.team_size WHERE team_id = 'M3'") == [
         (AS_OF, 3, 2, 2),
-        (later, 2, 1, 1),  # M3 + I1
+        (LATER, 2, 1, 1),  # M3 + I1
     ]

@@ -1,30 +1,14 @@
 """marts.work_attribution: the window's work by whom it counts for, built alone from core.window_items."""
 
-from datetime import date
-
+from metrics_org import AS_OF, LATER
 from pytest import approx
 
-AS_OF = date(2026, 11, 20)
-LATER = date(2026, 12, 20)
+from tests.models import metrics_org as org
 
 COLUMNS = "issue_key stream_id weight assignee_employee_id team_id attribution"
-# The window of the metrics org (tests/test_marts.py): 12 items, each of weight 1.
-# fmt: off
-METRICS_ORG_WINDOW = [
-    ("PAY-1",  "pay",      1, "E1", "M1", "team"),
-    ("PAY-2",  "pay",      1, "E1", "M1", "team"),
-    ("PAY-3",  "pay",      1, "E2", "M1", "team"),
-    ("PAY-5",  "pay",      1, "E3", "M1", "team"),
-    ("MISC-1", "unmapped", 1, "E1", "M1", "team"),
-    ("PAY-7",  "pay",      1, "W1", "M2", "team"),
-    ("WEB-1",  "web",      1, "W1", "M2", "team"),
-    ("WEB-2",  "mig",      1, "W1", "M2", "team"),
-    ("WEB-3",  "ops",      1, "W1", "M2", "team"),
-    ("OLD-1",  "legacy",   1, "X1", None, "inactive_assignee"),  # Xan has left
-    ("MISC-2", "unmapped", 1, None, None, "unassigned"),
-    ("MISC-3", "unmapped", 1, None, None, "unmatched"),  # Zed Vendor is not in the HRIS
-]
-# fmt: on
+# The window of the metrics org (tests/models/metrics_org.py): 12 items, each of weight 1. OLD-1's
+# assignee Xan has left; MISC-2 is unassigned; MISC-3's assignee, Zed Vendor, is not in the HRIS.
+METRICS_ORG_WINDOW = org.WINDOW.select(COLUMNS, weight=1)
 
 SELECT = "SELECT attribution, items, weight, share_of_weight FROM marts.work_attribution WHERE as_of = $as_of"
 
