@@ -55,10 +55,11 @@ def seed_working_copy(db_path: Path, run_id: str) -> Path:
         work.parent.mkdir(parents=True, exist_ok=True)
         _prune_failed_copies(work.parent, keep=work)
         if db_path.exists():
-            if _wal(db_path).exists():
-                with duckdb.connect(str(db_path)) as con:  # fold a write-ahead log left by a reader into the file
-                    con.execute("CHECKPOINT")
             shutil.copyfile(db_path, work)
+            # A write-ahead log left beside the published file (by a reader that wrote, or a crash) is part of
+            # its content: copy it too, so the working copy replays it, and the published bytes stay untouched.
+            if _wal(db_path).exists():
+                shutil.copyfile(_wal(db_path), _wal(work))
     except OSError as exc:
         raise OrgHealthError(f"cannot prepare a working copy of {db_path} in {work.parent}: {exc.strerror}") from exc
     return work

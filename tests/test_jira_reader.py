@@ -291,6 +291,51 @@ def test_json_issue_without_key_is_rejected_at_its_position(json_page):
     assert issues.rows_read == {str(json_page): 3}
 
 
+def one_issue_page(tmp_path: Path, **fields) -> Path:
+    issue = {"id": "1", "key": "OPS-9", "fields": {"summary": "x", "issuetype": {"name": "Task"},
+             "status": {"name": "To Do"}, "created": "2026-10-05T09:00:00.000+0000", **fields}}  # fmt: skip
+    return write(tmp_path / "page.json", json.dumps({"issues": [issue]}))
+
+
+@pytest.mark.parametrize(
+    ("fields", "labels", "components"),
+    [
+        ({"labels": [None, "ci"]}, ["ci"], []),  # a null label is no label, not "None"
+        ({"labels": "infra"}, ["infra"], []),  # one label as a string is one label, not five letters
+        ({"labels": None, "components": None}, [], []),
+        ({"labels": [], "components": [None, {"name": "CI"}, {"id": "7"}]}, [], ["CI"]),
+    ],
+)
+def test_json_lists_are_read_as_the_values_they_are(tmp_path, fields, labels, components):
+    issues, _ = read_jira([one_issue_page(tmp_path, **fields)], JiraConfig())
+    assert issues.rejects == []
+    assert records(issues.rows, "labels", "components") == [(labels, components)]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "reason"),
+    [
+        ({"status": "Done"}, "status", "field status holds a string, expected an object or null"),
+        ({"assignee": ["ana"]}, "assignee", "field assignee holds a list, expected an object or null"),
+        ({"assignee": {"displayName": ["Ana"]}}, "assignee.displayName", "holds a list"),
+        ({"labels": {"name": "ci"}}, "labels", "expected a list of strings, a string or null"),
+        ({"components": ["CI"]}, "components", "expected a list of objects with a name, or null"),
+        ({"issuelinks": [{"type": "Blocks"}]}, "issuelinks.type", "field issuelinks.type holds a string"),
+        ({"summary": {"text": ["x"]}}, None, None),  # an object without value/name/key reads as no summary
+    ],
+)
+def test_json_values_of_the_wrong_kind_reject_the_issue_naming_file_key_and_field(tmp_path, fields, field, reason):
+    page = one_issue_page(tmp_path, **fields)
+    issues, links = read_jira([page], JiraConfig())
+    if field is None:
+        assert issues.rejects == [] and records(issues.rows, "issue_key", "summary") == [("OPS-9", None)]
+        return
+    assert issues.rows.height == 0 and links.height == 0
+    ((reject,),) = [issues.rejects]
+    assert (reject.source_file, reject.source_line, reject.column_name) == (str(page), 1, field)
+    assert reject.reason.startswith("issue OPS-9: ") and reason in reject.reason
+
+
 def test_json_issue_links(json_page):
     _, links = read_jira([json_page], JiraConfig())
     # A link listed on OPS-1 with outwardIssue CORE-3 means OPS-1 blocks CORE-3 (outward); with inwardIssue

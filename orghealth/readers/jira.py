@@ -156,23 +156,127 @@ def _read_csv(path: Path, config: JiraConfig, issues: FrameBuilder, links: Frame
     return read
 
 
-def _person(value: dict | None, prefix: str) -> dict:
-    value = value or {}
+class UnexpectedJsonValue(Exception):
+    """A JSON field holds a kind of value Jira never writes there; the issue is rejected, naming the field."""
+
+    def __init__(self, field: str, value: object, expected: str) -> None:
+        super().__init__(f"field {field} holds {_json_kind(value)}, expected {expected}")
+        self.field, self.value = field, value
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "a list", str: "a string", bool: "true/false"}.get(type(value), "a number")
+
+
+def _object(container: dict, field: str, where: str = "") -> dict:
+    """An object field; null or absent reads as an empty object. `where` is the path to `container`."""
+    value = container.get(field)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise UnexpectedJsonValue(where + field, value, "an object or null")
+    return value
+
+
+def _scalar(container: dict, field: str, where: str = "") -> str | None:
+    """A string, number or true/false field as text; null, absent or "" is None; an object gives its value, name
+    or key (select-list custom fields)."""
+    value = container.get(field)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    if isinstance(value, dict):
+        return next((str(value[k]) for k in ("value", "name", "key") if isinstance(value.get(k), str | int)), None)
+    raise UnexpectedJsonValue(where + field, value, "a string, a number, an object or null")
+
+
+def _strings(container: dict, field: str) -> list[str]:
+    """A list of strings (labels): null is none; a single string is one label; null items are skipped."""
+    value = container.get(field)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if not isinstance(value, list) or not all(v is None or isinstance(v, str | int) for v in value):
+        raise UnexpectedJsonValue(field, value, "a list of strings, a string or null")
+    return [str(v) for v in value if v is not None and str(v).strip()]
+
+
+def _names(container: dict, field: str) -> list[str]:
+    """A list of named objects (components, fix versions): their names; null is none."""
+    value = container.get(field)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(v is None or isinstance(v, dict) for v in value):
+        raise UnexpectedJsonValue(field, value, "a list of objects with a name, or null")
+    return [str(v["name"]) for v in value if v and v.get("name")]
+
+
+def _person(fields: dict, field: str, prefix: str) -> dict:
+    person = _object(fields, field)
     return {
-        f"{prefix}_name": value.get("displayName"),
-        f"{prefix}_account_id": value.get("accountId") or value.get("name") or value.get("key"),
-        f"{prefix}_email": value.get("emailAddress") or None,
+        f"{prefix}_name": _scalar(person, "displayName", f"{field}."),
+        f"{prefix}_account_id": next(
+            (v for k in ("accountId", "name", "key") if (v := _scalar(person, k, f"{field}.")) is not None), None
+        ),
+        f"{prefix}_email": _scalar(person, "emailAddress", f"{field}."),
     }
 
 
-def _text(value: object) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dict):  # select-list custom fields
-        return _text(value.get("value") or value.get("name") or value.get("key"))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def _json_row(issue: dict, config: JiraConfig) -> dict:
+    """One issue of a search page as text fields; raises UnexpectedJsonValue for a field of the wrong kind."""
+    fields = issue["fields"]
+    status, issuetype, parent = _object(fields, "status"), _object(fields, "issuetype"), _object(fields, "parent")
+    return {
+        "issue_key": str(issue["key"]),
+        "issue_id": _scalar(issue, "id"),
+        "summary": _scalar(fields, "summary"),
+        "issue_type": _scalar(issuetype, "name", "issuetype."),
+        "is_subtask": _scalar(issuetype, "subtask", "issuetype."),
+        "status": _scalar(status, "name", "status."),
+        "status_category": _scalar(_object(status, "statusCategory", "status."), "name", "status.statusCategory."),
+        "project_key": _scalar(_object(fields, "project"), "key", "project."),
+        "project_name": _scalar(_object(fields, "project"), "name", "project."),
+        "priority": _scalar(_object(fields, "priority"), "name", "priority."),
+        "resolution": _scalar(_object(fields, "resolution"), "name", "resolution."),
+        **_person(fields, "assignee", "assignee"),
+        **_person(fields, "reporter", "reporter"),
+        "created": _scalar(fields, "created"),
+        "updated": _scalar(fields, "updated"),
+        "resolved": _scalar(fields, "resolutiondate"),
+        "parent": None,
+        "parent_key": _scalar(parent, "key", "parent."),
+        "parent_id": _scalar(parent, "id", "parent."),
+        "epic_link": next((v for f in config.epic_link_fields if (v := _scalar(fields, f)) is not None), None),
+        "story_points": next((v for f in config.story_points_fields if (v := _scalar(fields, f)) is not None), None),
+        "labels": _strings(fields, "labels"),
+        "components": _names(fields, "components"),
+        "sprints": [],
+        "fix_versions": _names(fields, "fixVersions"),
+    }
+
+
+def _json_links(issue: dict) -> list[dict]:
+    """The issue's links, each in the direction it is listed; a link of the wrong shape raises UnexpectedJsonValue."""
+    listed = issue["fields"].get("issuelinks")
+    if listed is None:
+        return []
+    if not isinstance(listed, list) or not all(isinstance(link, dict) for link in listed):
+        raise UnexpectedJsonValue("issuelinks", listed, "a list of link objects or null")
+    links = []
+    for link in listed:
+        link_type = _scalar(_object(link, "type", "issuelinks."), "name", "issuelinks.type.")
+        for direction in ("inward", "outward"):
+            issue = _object(link, f"{direction}Issue", "issuelinks.")
+            other = _scalar(issue, "key", f"issuelinks.{direction}Issue.")
+            if link_type and other:
+                links.append({"link_type": link_type, "direction": direction, "linked_issue_key": other})
+    return links
 
 
 def _read_json(path: Path, config: JiraConfig, issues: FrameBuilder, links: FrameBuilder, rejects: list) -> int:
@@ -188,50 +292,15 @@ def _read_json(path: Path, config: JiraConfig, issues: FrameBuilder, links: Fram
     file_name = str(path)
     for position, issue in enumerate(page["issues"], start=1):
         if not isinstance(issue, dict) or not issue.get("key") or not isinstance(issue.get("fields"), dict):
-            rejects.append(Reject(file_name, position, "key", None,
-                                  "issue has no key or no fields object", issue))  # fmt: skip
+            rejects.append(Reject(file_name, position, "key", None, "issue has no key or no fields object", issue))
             continue
-        fields = issue["fields"]
-        status = fields.get("status") or {}
-        issuetype = fields.get("issuetype") or {}
-        project = fields.get("project") or {}
-        parent = fields.get("parent") or {}
-        row = {
-            "issue_key": issue["key"],
-            "issue_id": _text(issue.get("id")),
-            "summary": fields.get("summary"),
-            "issue_type": issuetype.get("name"),
-            "is_subtask": _text(issuetype.get("subtask")),
-            "status": status.get("name"),
-            "status_category": (status.get("statusCategory") or {}).get("name"),
-            "project_key": project.get("key"),
-            "project_name": project.get("name"),
-            "priority": (fields.get("priority") or {}).get("name"),
-            "resolution": (fields.get("resolution") or {}).get("name"),
-            **_person(fields.get("assignee"), "assignee"),
-            **_person(fields.get("reporter"), "reporter"),
-            "created": fields.get("created"),
-            "updated": fields.get("updated"),
-            "resolved": fields.get("resolutiondate"),
-            "parent": None,
-            "parent_key": parent.get("key"),
-            "parent_id": _text(parent.get("id")),
-            "epic_link": next((_text(fields.get(f)) for f in config.epic_link_fields if fields.get(f)), None),
-            "story_points": next(
-                (value for f in config.story_points_fields if (value := _text(fields.get(f))) is not None), None
-            ),
-            "labels": [str(v) for v in fields.get("labels") or []],
-            "components": [c.get("name") for c in fields.get("components") or [] if c.get("name")],
-            "sprints": [],
-            "fix_versions": [v.get("name") for v in fields.get("fixVersions") or [] if v.get("name")],
-        }
+        try:
+            row, issue_links = _json_row(issue, config), _json_links(issue)
+        except UnexpectedJsonValue as exc:
+            shown = json.dumps(exc.value, ensure_ascii=False, default=str)[:200]
+            rejects.append(Reject(file_name, position, exc.field, shown, f"issue {issue['key']}: {exc}", issue))
+            continue
         issues.append({"source_file": file_name, "source_line": position, **row})
-        for link in fields.get("issuelinks") or []:
-            link_type = (link.get("type") or {}).get("name")
-            for direction in ("inward", "outward"):
-                other = link.get(f"{direction}Issue")
-                if link_type and other and other.get("key"):
-                    links.append({"source_file": file_name, "source_line": position, "issue_key": issue["key"],
-                                  "link_type": link_type, "direction": direction,
-                                  "linked_issue_key": other["key"]})  # fmt: skip
+        for link in issue_links:
+            links.append({"source_file": file_name, "source_line": position, "issue_key": row["issue_key"], **link})
     return len(page["issues"])
