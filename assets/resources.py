@@ -16,7 +16,8 @@ import dagster as dg
 import duckdb
 from pydantic import Field, PrivateAttr
 
-from orghealth import database
+from orghealth import database, locking
+from orghealth.errors import OrgHealthError
 from orghealth.quality.suites import Suite
 from orghealth.quality.validate import Outcome, build_data_docs, validate_suite
 from orghealth.sample_org import SAMPLE_CONFIG
@@ -36,6 +37,7 @@ class OrgHealthResource(dg.ConfigurableResource):
     _settings: RunSettings | None = PrivateAttr(default=None)
     _run_id: str | None = PrivateAttr(default=None)
     _validated: bool = PrivateAttr(default=False)
+    _locked: bool = PrivateAttr(default=False)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Resolve the settings once per run: the partition key is the as_of, every path becomes absolute."""
@@ -54,6 +56,8 @@ class OrgHealthResource(dg.ConfigurableResource):
         """After the last step, whether the run passed or was blocked: render the Data Docs of its checks once."""
         if self._validated:
             build_data_docs(self.settings.docs_dir)
+        if self._locked:
+            locking.release(self.settings.db_path, self._run_id)
 
     def validate(self, con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str) -> list[Outcome]:
         """Validate one expectation suite for the run's as_of; its Data Docs page is rendered at the run's end."""
@@ -76,7 +80,13 @@ class OrgHealthResource(dg.ConfigurableResource):
         sets resources up once more after the last step, which must not copy the database again)."""
         if self._run_id is None:
             raise dg.DagsterInvariantViolationError("OrgHealthResource is used outside a run")
-        return database.seed_working_copy(self.settings.db_path, self._run_id)
+        try:
+            if not self._locked:  # the first step to touch the database takes its lock, for the whole run
+                locking.acquire(self.settings.db_path, self._run_id)
+                self._locked = True
+            return database.seed_working_copy(self.settings.db_path, self._run_id)
+        except OrgHealthError as exc:
+            raise dg.Failure(description=str(exc), allow_retries=False) from exc
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

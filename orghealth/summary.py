@@ -68,13 +68,20 @@ def _org_health(con: duckdb.DuckDBPyConnection, as_of: date) -> list[str]:
     health = _rows(
         con,
         "SELECT single_threaded_leaders, stream_owning_leaders, teams_within_pizza, engineering_teams, "
-        "program_aligned_teams, active_teams, cross_team_links, split_engineers, engineers_with_work "
-        "FROM marts.org_health WHERE as_of = $as_of",
+        "program_aligned_teams, active_teams, cross_team_links, split_engineers, engineers_with_work, "
+        "streams_with_active_stl, streams FROM marts.org_health WHERE as_of = $as_of",
         as_of,
     )
     if not health:
         return []
-    (st, owners, pizza, eng_teams, aligned, active, links, split, engineers) = health[0]
+    (st, owners, pizza, eng_teams, aligned, active, links, split, engineers, owned, streams) = health[0]
+    unowned = _rows(
+        con,
+        "SELECT stream_id, CASE WHEN no_stl THEN 'no STL' WHEN stl_not_in_hris THEN 'STL ' || stl || ' is not in the "
+        "HRIS' ELSE 'STL ' || stl || ' is not an active employee' END FROM marts.stream_ownership "
+        "WHERE as_of = $as_of AND (no_stl OR stl_not_in_hris OR stl_departed) ORDER BY stream_id",
+        as_of,
+    )
     return [
         "org health (see docs/metrics.md):",
         f"  single-threaded leaders:   {st} of {owners} stream-owning leaders",
@@ -82,6 +89,8 @@ def _org_health(con: duckdb.DuckDBPyConnection, as_of: date) -> list[str]:
         f"  program-aligned teams:     {aligned} of {active} teams with recent work",
         f"  cross-team dependencies:   {links} links",
         f"  engineers split:           {split} of {engineers} engineers with recent work",
+        f"  streams with active STL:   {owned} of {streams}",
+        *(f"    {stream}: {why}" for stream, why in unowned),
     ]
 
 

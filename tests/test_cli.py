@@ -40,6 +40,10 @@ def test_run_succeeds_with_flags_overriding_the_config_and_prints_a_summary(tmp_
     # rejected); all but Alex Vendor match, so 6 of 7 assignees and 6 of 7 assigned issues.
     assert "identity match: 6 of 7 Jira assignees (85.7%), covering 6 of 7 assigned issues (85.7%)" in result.stdout
     assert "unmatched: Alex Vendor (1 issues)" in result.stdout
+    # legacy's STL (Gus) left on 2026-09-30 and migration has none: both are findings, never errors.
+    assert "streams with active STL:   2 of 4" in result.stdout
+    assert "    legacy: STL gus@x.example is not an active employee" in result.stdout
+    assert "    migration: no STL" in result.stdout
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT DISTINCT as_of::VARCHAR FROM core.people").fetchall() == [("2026-11-24",)]
     assert con.execute("SELECT count(*) FROM core.work_items").fetchone() == (8,)

@@ -41,6 +41,11 @@ def test_demo_prints_where_the_database_is_and_a_summary(demo):
     assert "database: " in stdout and "as_of:    2026-11-20" in stdout
     assert "core.work_items" in stdout and "identity match:" in stdout
     assert "unmatched: Alex Vendor (8 issues)" in stdout
+    # The stream whose STL has left, and the one with none, are org-health findings in the summary.
+    assert "streams with active STL:   10 of 12" in stdout
+    assert f"    {PLANTED['empty_stl_stream']}: no STL" in stdout
+    assert f"    {PLANTED['terminated_stl_stream']}: STL " in stdout and "is not an active employee" in stdout
+    assert "marts_stream_ownership: stl_departed" in stdout
     assert f"hris_people.csv: 1 (first, line {PLANTED['malformed_hris_line']}, column Hire Date" in stdout
 
 
@@ -175,7 +180,7 @@ def test_validate_reads_an_existing_database(demo, tmp_path):
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "29 expectations in 14 suites: 0 data errors, 6 org-health findings" in result.stdout
+    assert "31 expectations in 14 suites: 0 data errors, 7 org-health findings" in result.stdout
     assert "marts_stream_ownership" in result.stdout and "notifications" in result.stdout
     assert (Path(db).parent / "demo-data-docs" / "index.html").exists()
 

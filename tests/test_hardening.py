@@ -1,9 +1,13 @@
 """What a hostile tester broke (issue 8), each pinned where the whole job has to run to show it."""
 
 import hashlib
+import json
 import shutil
+import socket
 import subprocess
 import sys
+import time
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -13,6 +17,8 @@ from pipelines.runner import RunFailed
 from tests.conftest import AS_OF, SMALL_ORG, run_small_org
 
 pytestmark = pytest.mark.slow
+
+LATER = date(2026, 11, 24)
 
 
 def digest(path: Path) -> str:
@@ -58,5 +64,64 @@ def test_a_failed_run_leaves_the_published_bytes_and_their_log_untouched(tmp_pat
     try:
         assert con.execute("SELECT answer FROM main.analyst_notes").fetchall() == [(42,)]
         assert con.execute("SELECT DISTINCT as_of FROM core.people").fetchall() == [(AS_OF,)]
+    finally:
+        con.close()
+
+
+def wait_for(path: Path, process: subprocess.Popen, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert process.poll() is None, f"the first run ended before it took the lock: {process.communicate()}"
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.05)
+
+
+def test_two_runs_on_one_database_one_publishes_and_the_other_refuses(tmp_path):
+    db = tmp_path / "orghealth.duckdb"
+    lock = tmp_path / ".orghealth.duckdb.lock"
+    for _ in range(3):
+        first = subprocess.Popen(
+            [sys.executable, "-m", "pipelines.cli", "demo", "--db", str(db)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            wait_for(lock, first)
+            with pytest.raises(RunFailed) as refused:
+                run_small_org(db, as_of=LATER)
+            out, err = first.communicate(timeout=600)
+        finally:
+            first.kill()
+        assert first.returncode == 0, err
+        message = str(refused.value)
+        assert message.startswith(f"{db} is being written by run ") and "this run changed nothing" in message
+        assert f"process {first.pid} on " in message
+        assert not refused.value.work_path.exists()  # the refused run made no working copy
+        assert not lock.exists()  # released by the run that held it
+        con = duckdb.connect(str(db), read_only=True)
+        try:  # exactly the first run's result: the sample org at its as_of, nothing of the small org's
+            assert con.execute("SELECT DISTINCT as_of::VARCHAR FROM core.people").fetchall() == [("2026-11-20",)]
+            assert con.execute("SELECT count(*) FROM core.people").fetchall() == [(299,)]
+        finally:
+            con.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".orghealth.runs", "orghealth-data-docs", "orghealth.duckdb"]
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over(tmp_path):
+    db = tmp_path / "orghealth.duckdb"
+    run_small_org(db)
+    killed = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    killed.kill()
+    killed.wait()
+    lock = tmp_path / ".orghealth.duckdb.lock"
+    lock.write_text(
+        json.dumps({"run_id": "killed-run", "pid": killed.pid, "host": socket.gethostname(),
+                    "process_start": None, "since": "2026-11-26T01:00:00+00:00"}),
+        encoding="utf-8",
+    )  # fmt: skip
+    run_small_org(db, as_of=LATER)
+    assert not lock.exists()
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT DISTINCT as_of FROM core.people ORDER BY 1").fetchall() == [(AS_OF,), (LATER,)]
     finally:
         con.close()

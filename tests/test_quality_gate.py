@@ -201,6 +201,7 @@ def test_org_health_findings_warn_without_stopping_the_run(tmp_path):
         ("marts_stream_ownership", "no_stl", 1),  # docs
         ("marts_stream_ownership", "project_outlived", 1),  # legacy
         ("marts_stream_ownership", "stl_below_focus", 3),  # web (M2), mig and ops (D1)
+        ("marts_stream_ownership", "stl_departed", 1),  # legacy: Xan left on 2026-10-01
         ("marts_stream_ownership", "stl_owns_multiple", 2),  # mig and ops, both Dan's
         ("marts_team_size", "pizza_status", 2),  # M2 (1 engineer) and M3 (2); L1 and D1 have no engineers
     ]

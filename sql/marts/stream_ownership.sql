@@ -16,6 +16,8 @@
 -- column age_days: Days from first_created to as_of.
 -- column open_items: The stream's items created by as_of and not resolved at as_of.
 -- column no_stl: The stream has no STL.
+-- column stl_not_in_hris: An STL is configured but their email matches nobody in the HRIS snapshot: a typo, an alias, or someone who never worked here.
+-- column stl_departed: The STL is in the HRIS but no longer active at as_of (left, or not yet started): the stream is owned by nobody.
 -- column stl_owns_multiple: The STL is the STL of more than one stream.
 -- column stl_below_focus: The STL is a leader whose owned_focus (marts.leader_focus) is below metrics.focus_threshold. An STL without reports has no org, and is never flagged here.
 -- column project_outlived: A project-kind stream older than metrics.project_max_days with open work: a project that became a program unnoticed.
@@ -70,6 +72,8 @@ SELECT
     $as_of::DATE - h.first_created::DATE AS age_days,
     coalesce(h.open_items, 0) AS open_items,
     s.stl_email IS NULL AS no_stl,
+    s.stl_email IS NOT NULL AND s.stl_employee_id IS NULL AS stl_not_in_hris,
+    s.stl_employee_id IS NOT NULL AND NOT s.stl_active AS stl_departed,
     coalesce(c.streams > 1, false) AS stl_owns_multiple,
     coalesce(f.owned_focus < $focus_threshold, false) AS stl_below_focus,
     s.kind = 'project' AND coalesce($as_of::DATE - h.first_created::DATE > $project_max_days, false)

@@ -13,10 +13,10 @@ docs (program, no STL).
 """
 
 import pytest
-from metrics_org import AS_OF, LATER, MANAGERS
 from pytest import approx
 
 from tests.models import metrics_org as org
+from tests.models.metrics_org import AS_OF, LATER, MANAGERS
 
 PEOPLE = "employee_id name is_active is_leader"
 METRICS_ORG = org.PEOPLE.select(PEOPLE)

@@ -5,10 +5,10 @@ M1's team, W1 Wes alone in M2's, X1 Xan (left), I1 Ida and I2 Ian in M3's, and t
 M3, who are not engineers. Streams in config order: pay, web, mig, legacy, ops, docs.
 """
 
-from metrics_org import AS_OF, LATER
 from pytest import approx
 
 from tests.models import metrics_org as org
+from tests.models.metrics_org import AS_OF, LATER
 
 PEOPLE = "employee_id name team_id is_active is_engineer"
 METRICS_ORG = org.PEOPLE.select(PEOPLE)  # I1 and I2 have no items: not listed

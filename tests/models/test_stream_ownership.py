@@ -5,10 +5,10 @@ pay (program, M1 Mia), web (product, M2 Max), mig (project, D1 Dan), legacy (pro
 2026-10-01), ops (program, D1 Dan), docs (program, no STL). as_of 2026-11-20.
 """
 
-from metrics_org import AS_OF, LATER
 from pytest import approx
 
 from tests.models import metrics_org as org
+from tests.models.metrics_org import AS_OF, LATER
 
 STREAMS = "position stream_id stream_name kind stl_email stl_employee_id stl_active"
 METRICS_ORG_STREAMS = org.STREAMS.select(STREAMS)  # pay, web, mig, legacy, ops, docs
@@ -181,4 +181,27 @@ def test_two_snapshots_and_a_rerun(db):
     assert db.rows("SELECT as_of, count(*) FROM marts.stream_ownership GROUP BY 1 ORDER BY 1") == [
         (AS_OF, 6),
         (LATER, 6),
+    ]
+
+
+def test_an_stl_not_in_the_hris_and_an_stl_who_left_are_findings(db):
+    db.table("core.work_streams", STREAMS, [
+        (1, "pay",    "Payments", "program", "mia@m.example",   "M1", True),
+        (2, "legacy", "Legacy",   "project", "xan@m.example",   "X1", False),  # in the HRIS, but has left
+        (3, "web",    "Web shop", "product", "max@typo.example", None, False),  # the email matches nobody
+        (4, "docs",   "Docs",     "program", None,               None, False),  # no STL at all
+    ])  # fmt: skip
+    db.table("core.window_items", WINDOW, [])
+    db.table("core.work_items", ISSUES, [])
+    db.table("marts.leader_focus", FOCUS, [])
+    db.build("marts.stream_ownership")
+    assert db.rows(
+        "SELECT stream_id, no_stl, stl_not_in_hris, stl_departed FROM marts.stream_ownership "
+        "WHERE as_of = $as_of ORDER BY stream_id",
+        {"as_of": AS_OF},
+    ) == [
+        ("docs", True, False, False),
+        ("legacy", False, False, True),
+        ("pay", False, False, False),
+        ("web", False, True, False),
     ]

@@ -6,10 +6,10 @@ mig (project), legacy (project), ops (program), docs (program).
 """
 
 import pytest
-from metrics_org import AS_OF, LATER
 from pytest import approx
 
 from tests.models import metrics_org as org
+from tests.models.metrics_org import AS_OF, LATER
 
 TEAMS = "team_id team_name"
 METRICS_ORG_TEAMS = org.TEAMS.select(TEAMS)  # L1, D1, M1 Payments, M2 Web, M3

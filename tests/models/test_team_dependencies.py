@@ -5,9 +5,8 @@ scopes them (teams M1 Payments, M2 Web, M3 Moe's team; a link from A that blocks
 on A's team), plus PAY-7 (M2, pay) → PAY-5 (M1, pay), a link within one stream.
 """
 
-from metrics_org import AS_OF, LATER
-
 from tests.models import metrics_org as org
+from tests.models.metrics_org import AS_OF, LATER
 
 TEAMS = "team_id team_name"
 METRICS_ORG_TEAMS = org.TEAMS.select(TEAMS)  # L1, D1, M1 Payments, M2 Web, M3 Moe's team

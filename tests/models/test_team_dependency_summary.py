@@ -5,9 +5,8 @@ scopes them; a link from A that blocks B makes B's team depend on A's team. Team
 teams), M1 Payments, M2 Web, M3 Moe's team.
 """
 
-from metrics_org import AS_OF, LATER
-
 from tests.models import metrics_org as org
+from tests.models.metrics_org import AS_OF, LATER
 
 TEAMS = "team_id team_name"
 METRICS_ORG_TEAMS = org.TEAMS.select(TEAMS)  # L1, D1, M1 Payments, M2 Web, M3 Moe's team

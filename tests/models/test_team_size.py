@@ -9,9 +9,8 @@ The metrics org of tests/models/metrics_org.py at 2026-11-20 (team id = manager 
     └── M3 Moe (EM): I1 Ida, I2 Ian
 """
 
-from metrics_org import AS_OF, LATER, MANAGERS
-
 from tests.models import metrics_org as org
+from tests.models.metrics_org import AS_OF, LATER, MANAGERS
 
 PEOPLE = "employee_id name manager_id team_id title is_active is_engineer is_contractor direct_reports is_leader"
 METRICS_ORG = org.PEOPLE.select(PEOPLE)

@@ -1,9 +1,9 @@
 """marts.work_attribution: the window's work by whom it counts for, built alone from core.window_items."""
 
-from metrics_org import AS_OF, LATER
 from pytest import approx
 
 from tests.models import metrics_org as org
+from tests.models.metrics_org import AS_OF, LATER
 
 COLUMNS = "issue_key stream_id weight assignee_employee_id team_id attribution"
 # The window of the metrics org (tests/models/metrics_org.py): 12 items, each of weight 1. OLD-1's
