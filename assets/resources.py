@@ -18,8 +18,8 @@ from pydantic import Field, PrivateAttr
 
 from orghealth import database, locking
 from orghealth.errors import OrgHealthError
-from orghealth.quality.suites import Suite
-from orghealth.quality.validate import Outcome, build_data_docs, validate_suite
+from orghealth.quality.suites import Suite, load_suites
+from orghealth.quality.validate import Outcome, baseline_rows, build_data_docs, validate_suite
 from orghealth.sample_org import SAMPLE_CONFIG
 from orghealth.settings import RunSettings, resolve_settings
 
@@ -38,6 +38,7 @@ class OrgHealthResource(dg.ConfigurableResource):
     _run_id: str | None = PrivateAttr(default=None)
     _validated: bool = PrivateAttr(default=False)
     _locked: bool = PrivateAttr(default=False)
+    _baseline: dict[str, int | None] | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Resolve the settings once per run: the partition key is the as_of, every path becomes absolute."""
@@ -65,7 +66,7 @@ class OrgHealthResource(dg.ConfigurableResource):
         self._validated = True
         return validate_suite(
             con, suite, settings.config.model_dump(mode="json"), settings.as_of, run_id=run_id,
-            docs_dir=settings.docs_dir,
+            docs_dir=settings.docs_dir, baseline=self._baseline,
         )  # fmt: skip
 
     @property
@@ -84,9 +85,13 @@ class OrgHealthResource(dg.ConfigurableResource):
             if not self._locked:  # the first step to touch the database takes its lock, for the whole run
                 locking.acquire(self.settings.db_path, self._run_id)
                 self._locked = True
-            return database.seed_working_copy(self.settings.db_path, self._run_id)
+            work = database.seed_working_copy(self.settings.db_path, self._run_id)
         except OrgHealthError as exc:
             raise dg.Failure(description=str(exc), allow_retries=False) from exc
+        if self._baseline is None:  # what is published, before this run changes anything
+            with database.connect(work) as con:
+                self._baseline = baseline_rows(con, self.settings.as_of, load_suites())
+        return work
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -127,6 +127,25 @@ def test_a_snapshot_that_loses_more_than_30_percent_of_its_rows_blocks(tmp_path)
     assert "expect_row_count_not_to_drop: observed 7" in message
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("kept", ["header only", "first two people"])
+def test_re_running_a_published_date_with_a_truncated_export_blocks(tmp_path, kept):
+    # The same as_of again, from an export cut short: compared with the snapshot published for that date
+    # (11 people), not with an earlier date (there is none) nor with the truncated rows themselves.
+    db = tmp_path / "published.duckdb"
+    config = small_org(tmp_path)
+    run_pipeline(resolve_settings(config, db_path=db, as_of=AS_OF))
+    before = db.read_bytes()
+    hris = config.parent / "hris.csv"
+    lines = hris.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    hris.write_text("".join(lines[:1] if kept == "header only" else lines[:3]), encoding="utf-8")
+    replace_in(config, "min_match_rate: 0.8", "min_match_rate: 0.0")
+    message = expect_blocked(tmp_path, config, "core_people", None, as_of=AS_OF)
+    observed = 0 if kept == "header only" else 2
+    assert f"expect_row_count_not_to_drop: observed {observed}" in message  # below ceil(11 × 0.7) = 8
+    assert db.read_bytes() == before
+
+
 @pytest.fixture
 def scratch():
     con = duckdb.connect()

@@ -76,12 +76,32 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, as_of: date):
     return con.sql(sql, params=params).df()
 
 
-def _previous_as_of(con: duckdb.DuckDBPyConnection, suite: Suite, as_of: date) -> date | None:
+def _previous_as_of(
+    con: duckdb.DuckDBPyConnection, suite: Suite, as_of: date, *, same_day: bool = False
+) -> date | None:
     table = suite.table or suite.guards
     if not has_as_of(con, table):
         return None
-    ((previous,),) = con.execute(f"SELECT max(as_of) FROM {table} WHERE as_of < $as_of", {"as_of": as_of}).fetchall()
+    before = "<=" if same_day else "<"
+    ((previous,),) = con.execute(
+        f"SELECT max(as_of) FROM {table} WHERE as_of {before} $as_of", {"as_of": as_of}
+    ).fetchall()
     return previous
+
+
+def _snapshot_rows(con: duckdb.DuckDBPyConnection, suite: Suite, snapshot: date | None) -> int | None:
+    return None if snapshot is None else len(_rows(con, _query(con, suite), snapshot))
+
+
+def baseline_rows(con: duckdb.DuckDBPyConnection, as_of: date, suites: list[Suite]) -> dict[str, int | None]:
+    """What each row-count-guarded suite sees in the published snapshot a run is about to replace or follow:
+    that date's snapshot, else the latest earlier one. Taken from the working copy before the run changes it,
+    so re-running a date is compared with what is published for it."""
+    return {
+        suite.suite: _snapshot_rows(con, suite, _previous_as_of(con, suite, as_of, same_day=True))
+        for suite in suites
+        if any(e.type == ROW_COUNT_NOT_TO_DROP for e in suite.expectations)
+    }
 
 
 @cache
@@ -112,6 +132,7 @@ def _configuration(
     position: int,
     settings: dict[str, Any],
     as_of: date,
+    baseline: dict[str, int | None] | None,
 ) -> ExpectationConfiguration:
     """The Great Expectations configuration of one YAML expectation; severity is GX's own FailureSeverity."""
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
@@ -120,10 +141,13 @@ def _configuration(
     expectation_type = spec.type
     kwargs = {k: resolve(v, settings) for k, v in spec.kwargs.items()}
     if spec.type == ROW_COUNT_NOT_TO_DROP:
-        previous = _previous_as_of(con, suite, as_of)
-        floor = 0
-        if previous is not None:
-            floor = math.ceil(len(_rows(con, _query(con, suite), previous)) * (1 - kwargs.pop("max_drop")))
+        # Against the published snapshot a run replaces (baseline), or, on a database as it is, the one before.
+        previous = (
+            baseline.get(suite.suite)
+            if baseline is not None
+            else _snapshot_rows(con, suite, _previous_as_of(con, suite, as_of))
+        )
+        floor = 0 if previous is None else math.ceil(previous * (1 - kwargs.pop("max_drop")))
         expectation_type, kwargs = "expect_table_row_count_to_be_between", {"min_value": floor}
     return ExpectationConfiguration(
         type=expectation_type,
@@ -178,13 +202,16 @@ def _json(values: list) -> str:
     return json.dumps([_plain(v) for v in values], default=str, ensure_ascii=False)
 
 
-def _gx_suite(con: duckdb.DuckDBPyConnection, suite: Suite, settings: dict[str, Any], as_of: date, name: str):
+def _gx_suite(
+    con: duckdb.DuckDBPyConnection, suite: Suite, settings: dict[str, Any], as_of: date, name: str,
+    baseline: dict[str, int | None] | None,
+):  # fmt: skip
     """The suite as Great Expectations' own ExpectationSuite, one expectation per YAML entry."""
     import great_expectations as gx
 
     gx_suite = gx.ExpectationSuite(name=name)
     for position, spec in enumerate(suite.expectations):
-        configuration = _configuration(con, suite, spec, position, settings, as_of)
+        configuration = _configuration(con, suite, spec, position, settings, as_of, baseline)
         # Not ExpectationSuite.add_expectation_configuration: it upserts by domain (type and column), so the
         # second of two rules on one column (core_reporting_lines) would silently replace the first.
         gx_suite.add_expectation(_expectation(suite, spec, configuration))
@@ -226,8 +253,10 @@ def validate_suite(
     *,
     run_id: str,
     docs_dir: Path | None = None,
+    baseline: dict[str, int | None] | None = None,
 ) -> list[Outcome]:
-    """Validate one suite for `as_of`; return one outcome per expectation.
+    """Validate one suite for `as_of`; return one outcome per expectation. `baseline` (from `baseline_rows`)
+    holds the published row counts a run's snapshot must not fall far below.
 
     The validation result is kept in the Great Expectations context of `docs_dir`; `build_data_docs`
     renders them all at once (rendering per suite costs seconds each, once per run a fraction of that).
@@ -237,7 +266,7 @@ def validate_suite(
     frame = _rows(con, _query(con, suite), as_of)
     context = _context(str(docs_dir) if docs_dir else None)
     name = f"{suite.suite}-{run_id}-{next(_validations)}"
-    gx_suite = context.suites.add(_gx_suite(con, suite, settings, as_of, name))
+    gx_suite = context.suites.add(_gx_suite(con, suite, settings, as_of, name, baseline))
     batch = (
         context.data_sources.get("orghealth").add_dataframe_asset(name=name).add_batch_definition_whole_dataframe("run")
     )
