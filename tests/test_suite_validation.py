@@ -96,7 +96,9 @@ def test_severity_is_great_expectations_own(con):
 
     con.execute("CREATE TABLE hr.staff (employee_id VARCHAR, team VARCHAR)")
     suite = staff_suite(UNIQUE_IDS, KNOWN_TEAMS)
-    error, warning = (_configuration(con, suite, spec, i, SETTINGS, D3) for i, spec in enumerate(suite.expectations))
+    error, warning = (
+        _configuration(con, suite, spec, i, SETTINGS, D3, None) for i, spec in enumerate(suite.expectations)
+    )
     assert (error.type, error.severity) == ("expect_column_values_to_be_unique", FailureSeverity.CRITICAL)
     assert (warning.kwargs, warning.severity) == (
         {"column": "team", "value_set": ["payments", "search"]}, FailureSeverity.WARNING,
