@@ -73,6 +73,7 @@ def _record_files(
             {
                 "source_file": name,
                 "rows_read": read,
+                "lines_read": extract.lines_read.get(name),
                 "rows_rejected": rejected.get(name, 0),
                 "rejected_share": rejected.get(name, 0) / read if read else 0.0,
             }
@@ -81,6 +82,7 @@ def _record_files(
         schema={
             "source_file": pl.String,
             "rows_read": pl.Int64,
+            "lines_read": pl.Int64,
             "rows_rejected": pl.Int64,
             "rejected_share": pl.Float64,
         },

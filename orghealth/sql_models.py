@@ -151,7 +151,20 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
     for table in tables:
         m = model(table)
         execute(con, m.body, {})
+        _add_missing_columns(con, m)
         apply_comments(con, m)
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, m: SqlModel) -> None:
+    """A table an earlier version created gains the columns its DDL has added since (NULL in the old rows)."""
+    with duckdb.connect() as shape:  # the DDL's own shape, built in memory
+        shape.execute(f"CREATE SCHEMA {m.schema}")
+        execute(shape, m.body, {})
+        wanted = _columns(shape, m.schema, m.name)
+    present = {name for name, _ in _columns(con, m.schema, m.name)}
+    for name, data_type in wanted:
+        if name not in present:
+            con.execute(f'ALTER TABLE {m.table} ADD COLUMN "{name}" {data_type}')
 
 
 def has_as_of(con: duckdb.DuckDBPyConnection, table: str) -> bool:

@@ -20,6 +20,7 @@ def summarize(db_path: Path, as_of: date) -> str:
             _identity_match(con, as_of),
             _org_health(con, as_of),
             _quality_gate(con, as_of),
+            _files_read(con, as_of),
             _rejected_rows(con, as_of),
             _reporting_problems(con, as_of),
         ]
@@ -113,6 +114,23 @@ def _quality_gate(con: duckdb.DuckDBPyConnection, as_of: date) -> list[str]:
             lines.append(f"  org-health findings: {failed} of {total} checks found something")
         lines += [f"    {name}" for name in names or []]
     return lines
+
+
+def _files_read(con: duckdb.DuckDBPyConnection, as_of: date) -> list[str]:
+    files = _rows(
+        con,
+        "SELECT source_file, rows_read, lines_read, rows_rejected FROM raw.ingest_files WHERE as_of = $as_of "
+        "ORDER BY source_table, source_file",
+        as_of,
+    )
+    if not files:
+        return []
+    shown = [(Path(f).name, f"{rows:,}", "" if lines is None else f"{lines:,}", f"{rejected:,}")
+             for f, rows, lines, rejected in files]  # fmt: skip
+    return [
+        "files read (rows are records; a CSV record may take several lines, an HRIS row never does):",
+        terminal_table(("file", "rows", "lines", "rejected"), shown, right=("rows", "lines", "rejected")),
+    ]
 
 
 def _rejected_rows(con: duckdb.DuckDBPyConnection, as_of: date) -> list[str]:

@@ -125,3 +125,32 @@ def test_a_lock_left_by_a_killed_run_is_taken_over(tmp_path):
         assert con.execute("SELECT DISTINCT as_of FROM core.people ORDER BY 1").fetchall() == [(AS_OF,), (LATER,)]
     finally:
         con.close()
+
+
+def test_an_unbalanced_quote_in_the_hris_is_a_rejected_row_and_the_lines_are_counted(tmp_path):
+    org = tmp_path / "org"
+    shutil.copytree(SMALL_ORG, org)
+    hris = org / "hris.csv"
+    lines = hris.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[11].startswith("E11,") and lines[11].endswith(",Active")  # line 12 of the file
+    lines[11] = lines[11].removesuffix("Active") + '"Active'  # the quote is never closed: E12 is swallowed
+    hris.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "orghealth.duckdb"
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "run", "--config", str(org / "orghealth.yaml"), "--db", str(db)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    # 11 records on 12 lines: E1-E10, then E11 holding E12's line. One rejected row names both lines.
+    row = next(line.split() for line in result.stdout.splitlines() if line.startswith("hris.csv "))
+    assert row == ["hris.csv", "11", "12", "1"]
+    assert "hris.csv: 1 (first, line 12: the row runs from line 12 to line 13" in result.stdout
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM core.people").fetchall() == [(10,)]
+        ((record,),) = con.execute(
+            "SELECT record FROM raw.rejected_rows WHERE source_table = 'hris_people' AND source_line = 12"
+        ).fetchall()
+        assert "E12" in json.loads(record)["Status"]  # the swallowed person is kept, in the rejected row
+    finally:
+        con.close()

@@ -303,9 +303,9 @@ def test_no_manager_column_at_all_is_an_error(tmp_path):
 # --- structural rejects ------------------------------------------------------------------------------------
 
 
-def test_rows_with_wrong_field_count_are_rejected_with_their_line(tmp_path):
+def test_rows_with_wrong_field_count_or_over_several_lines_are_rejected_with_their_lines(tmp_path):
     # line 1: header (5 fields)
-    # lines 2-3: E1, whose name is a quoted field spanning two lines (one record, two lines)
+    # lines 2-3: E1, whose name is a quoted field spanning two lines: no HRIS writes that -> reject, lines 2-3
     # line 4: E2 with 6 fields      -> reject at line 4 (it is record 3, so a record count would say 3)
     # line 5: E3 with 4 fields      -> reject at line 5
     # line 6: E4, well formed       -> row at line 6
@@ -320,22 +320,43 @@ def test_rows_with_wrong_field_count_are_rejected_with_their_line(tmp_path):
 
     extract = read_hris(path, HrisConfig())
 
-    assert column(extract, "employee_id") == ["E1", "E4"]
-    assert column(extract, "source_line") == [2, 6]
-    assert column(extract, "name") == ["Zoë\nSmith", "Di"]
-    assert [(r.source_file, r.source_line, r.column_name, r.value, r.reason) for r in extract.rejects] == [
+    assert column(extract, "employee_id") == ["E4"]
+    assert column(extract, "source_line") == [6]
+    assert [(r.source_file, r.source_line, r.column_name, r.value, r.reason[:40]) for r in extract.rejects] == [
+        (str(path), 2, None, None, "the row runs from line 2 to line 3: a qu"),
         (str(path), 4, None, None, "row has 6 fields but the header has 5"),
         (str(path), 5, None, None, "row has 4 fields but the header has 5"),
     ]
     # The record keeps what could be paired with the header, for a person to see.
-    assert extract.rejects[1].record == {
+    assert extract.rejects[2].record == {
         "Employee ID": "E3",
         "Full Name": "Cy",
         "Manager ID": "E1",
         "Job Title": "Engineer",
     }
-    # Four records were read (E1..E4); the rejects count as read.
+    # Four records were read (E1..E4) on five lines after the header; the rejects count as read.
     assert extract.rows_read == {str(path): 4}
+    assert extract.lines_read == {str(path): 5}
+
+
+def test_an_unbalanced_quote_never_swallows_people_silently(tmp_path):
+    # 12 people; person 11's status opens a quote that the line does not close, so the CSV reader takes
+    # person 12's whole line into it and still counts the header's 6 fields: person 12 would vanish.
+    people = [f"E{i},Person {i},E1,Engineer,2020-01-01,Active" for i in range(1, 13)]
+    people[10] = 'E11,Person 11,E1,Engineer,2020-01-01,"Active'
+    text = "Employee ID,Full Name,Manager ID,Job Title,Hire Date,Status\n" + "\n".join(people) + '\n"\n'
+    path = write(tmp_path, text)
+
+    extract = read_hris(path, HrisConfig())
+
+    assert column(extract, "employee_id") == [f"E{i}" for i in range(1, 11)]
+    ((reject,),) = [extract.rejects]
+    assert (reject.source_line, reject.column_name) == (12, None)
+    assert reject.reason.startswith('the row runs from line 12 to line 14: a quote (") opened on line 12')
+    assert "lines 13-14 were read into this row" in reject.reason
+    assert reject.record["Status"].startswith("Active\nE12,Person 12")  # what was swallowed is kept
+    # 11 records on 13 lines: the two numbers tell that a record took more than its line.
+    assert extract.rows_read == {str(path): 11} and extract.lines_read == {str(path): 13}
 
 
 def test_blank_employee_id_is_rejected_naming_the_column(tmp_path):

@@ -4,7 +4,7 @@ from datetime import date
 
 import duckdb
 
-from orghealth.sql_models import build, parse_model
+from orghealth.sql_models import build, ensure_tables, parse_model
 
 V1 = """-- One row per thing per as_of: a test model.
 -- materialized: snapshot
@@ -50,3 +50,25 @@ def test_snapshots_accumulate_and_survive_a_new_column(tmp_path):
     assert con.execute(
         "SELECT column_name, comment FROM duckdb_columns() WHERE table_name = 'things' ORDER BY column_index"
     ).fetchall() == [("as_of", "The date."), ("thing", "The thing."), ("size", "How big.")]
+
+
+def test_a_ddl_table_of_an_earlier_version_gains_the_columns_added_since():
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw")
+    con.execute(  # raw.ingest_files as orghealth 0.1 created it, before lines_read
+        "CREATE TABLE raw.ingest_files (as_of DATE NOT NULL, source_table VARCHAR NOT NULL, source_file VARCHAR "
+        "NOT NULL, rows_read BIGINT NOT NULL, rows_rejected BIGINT NOT NULL, rejected_share DOUBLE NOT NULL)"
+    )
+    con.execute("INSERT INTO raw.ingest_files VALUES (DATE '2026-11-01', 'hris_people', 'a.csv', 10, 1, 0.1)")
+    ensure_tables(con, "raw.ingest_files")
+    ensure_tables(con, "raw.ingest_files")  # twice: nothing more to add
+    assert con.execute("SELECT source_file, rows_read, lines_read FROM raw.ingest_files").fetchall() == [
+        ("a.csv", 10, None)
+    ]
+    assert (
+        con.execute(
+            "SELECT comment FROM duckdb_columns() WHERE table_name = 'ingest_files' AND column_name = 'lines_read'"
+        )
+        .fetchall()[0][0]
+        .startswith("Physical lines after the header")
+    )

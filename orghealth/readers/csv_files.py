@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from orghealth.errors import InputFileError
 
@@ -86,33 +87,46 @@ def open_csv(path: Path, encoding: str = "auto", delimiter: str = "auto") -> Csv
     return CsvSource(path, codec, label, sniff_delimiter(first_line) if delimiter == "auto" else delimiter)
 
 
-def read_records(source: CsvSource) -> Iterator[tuple[int, list[str]]]:
-    """Yield (line number where the record starts, fields); the header is line 1.
+class CsvRecord(NamedTuple):
+    line: int  # where the record starts; the header is line 1
+    last_line: int  # where it ends: later than `line` when a quoted field runs over several lines
+    fields: list[str]
+
+
+class CsvRecords:
+    """The records of a CSV export, streamed, with the physical lines they came from.
 
     A quoted field may span lines (Jira descriptions do), so record numbers and line numbers differ;
-    the line number is what a person sees in an editor. The file is streamed, never held whole.
+    the line number is what a person sees in an editor. After the last record, `lines` is the number of
+    physical lines read, blank ones included, so a reader can tell records from lines.
     """
-    with source.path.open(encoding=source.codec, newline="") as handle:
-        reader = csv.reader(handle, delimiter=source.delimiter)
-        previous_end = 0
-        try:
-            for fields in reader:
-                start = previous_end + 1
-                previous_end = reader.line_num
-                if not fields or (len(fields) == 1 and not fields[0].strip()):
-                    continue  # blank lines carry nothing
-                yield start, fields
-        except csv.Error as exc:
-            raise InputFileError(f"{source.path} line {previous_end + 1}: the CSV cannot be parsed ({exc})") from exc
+
+    def __init__(self, source: CsvSource) -> None:
+        self.source = source
+        self.lines = 0
+
+    def __iter__(self) -> Iterator[CsvRecord]:
+        with self.source.path.open(encoding=self.source.codec, newline="") as handle:
+            reader = csv.reader(handle, delimiter=self.source.delimiter)
+            try:
+                for fields in reader:
+                    start, self.lines = self.lines + 1, reader.line_num
+                    if not fields or (len(fields) == 1 and not fields[0].strip()):
+                        continue  # blank lines carry nothing
+                    yield CsvRecord(start, self.lines, fields)
+            except csv.Error as exc:
+                raise InputFileError(
+                    f"{self.source.path} line {self.lines + 1}: the CSV cannot be parsed ({exc})"
+                ) from exc
 
 
-def read_header(records: Iterator[tuple[int, list[str]]], path: Path) -> list[str]:
-    """The first record of `records` as the header, its names trimmed."""
+def read_header(records: Iterator[CsvRecord], path: Path) -> CsvRecord:
+    """The first record of `records`: the header, its names trimmed."""
     try:
-        _, header = next(records)
+        header = next(records)
     except StopIteration:
         raise InputFileError(f"{path}: no header row") from None
-    return [name.strip() for name in header]
+    return header._replace(fields=[name.strip() for name in header.fields])
 
 
 def normalise_header(name: str) -> str:

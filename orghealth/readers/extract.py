@@ -47,7 +47,8 @@ class Extract:
 
     rows: pl.DataFrame
     rejects: list[Reject] = field(default_factory=list)
-    rows_read: dict[str, int] = field(default_factory=dict)
+    rows_read: dict[str, int] = field(default_factory=dict)  # records per file
+    lines_read: dict[str, int | None] = field(default_factory=dict)  # physical lines after the header (CSV)
     headers: dict[str, str] = field(default_factory=dict)  # canonical field -> header as exported
     notes: dict[str, Any] = field(default_factory=dict)  # how the file was read (encoding, date formats, ...)
 

@@ -15,7 +15,7 @@ import polars as pl
 
 from orghealth.config import HrisConfig
 from orghealth.errors import InputFileError
-from orghealth.readers.csv_files import normalise_header, open_csv, read_header, read_records
+from orghealth.readers.csv_files import CsvRecords, normalise_header, open_csv, read_header
 from orghealth.readers.extract import Extract, Reject
 
 # Headers seen in common HRIS exports (BambooHR, Workday, HiBob, Personio, the HRDataset sample…),
@@ -127,32 +127,46 @@ def detect_date_format(values: Iterable[str | None], configured: str, path: Path
     return ISO_FORMATS + SLASH_FORMATS["DD/MM/YYYY" if day_first else "MM/DD/YYYY"]
 
 
+def _row_problem(
+    line: int, last_line: int, fields: list[str], header: list[str], columns: dict[str, int]
+) -> tuple[str | None, str] | None:
+    """Why a data row cannot be loaded (the column at fault, the reason), or None."""
+    if last_line > line:
+        # One person is one line in every HRIS export; a record over several lines is an unbalanced quote
+        # that swallowed the lines after it, and those people would vanish without a trace.
+        return None, (
+            f'the row runs from line {line} to line {last_line}: a quote (") opened on line {line} is not '
+            f"closed at the end of the line, so lines {line + 1}-{last_line} were read into this row; "
+            "fix the quote in the export"
+        )
+    if len(fields) != len(header):
+        return None, f"row has {len(fields)} fields but the header has {len(header)}"
+    if not fields[columns["employee_id"]].strip():
+        return header[columns["employee_id"]], "employee id is blank"
+    return None
+
+
 def read_hris(path: Path, config: HrisConfig) -> Extract:
     """Read an HRIS CSV into text columns named by canonical field, plus source_file and source_line."""
     source = open_csv(path, config.encoding, config.delimiter)
-    records = read_records(source)
-    header = read_header(records, path)
+    records = CsvRecords(source)
+    stream = iter(records)
+    header_record = read_header(stream, path)
+    header = header_record.fields
     columns = map_headers(path, header, config.columns)
     file_name = str(path)
 
     rows: list[dict] = []
     rejects: list[Reject] = []
     read = 0
-    for line, fields in records:
+    for line, last_line, fields in stream:
         read += 1
-        record = dict(zip(header, fields, strict=False))
-        if len(fields) != len(header):
-            rejects.append(
-                Reject(file_name, line, None, None,
-                       f"row has {len(fields)} fields but the header has {len(header)}", record)
-            )  # fmt: skip
+        if problem := _row_problem(line, last_line, fields, header, columns):
+            column, reason = problem
+            rejects.append(Reject(file_name, line, column, None, reason, dict(zip(header, fields, strict=False))))
             continue
-        row = {field: (fields[pos].strip() or None) for field, pos in columns.items()}
-        if row["employee_id"] is None:
-            rejects.append(Reject(file_name, line, header[columns["employee_id"]], None,
-                                  "employee id is blank", record))  # fmt: skip
-            continue
-        rows.append({"source_file": file_name, "source_line": line, **row})
+        rows.append({"source_file": file_name, "source_line": line,
+                     **{field: (fields[pos].strip() or None) for field, pos in columns.items()}})  # fmt: skip
 
     frame = pl.DataFrame(rows, schema={"source_file": pl.String, "source_line": pl.Int64}
                          | {f: pl.String for f in FIELDS})  # fmt: skip
@@ -163,6 +177,7 @@ def read_hris(path: Path, config: HrisConfig) -> Extract:
         rows=frame,
         rejects=rejects,
         rows_read={file_name: read},
+        lines_read={file_name: records.lines - header_record.last_line},
         headers={field: header[position] for field, position in columns.items()},
         notes={
             "encoding": source.encoding,

@@ -16,7 +16,7 @@ import polars as pl
 
 from orghealth.config import JiraConfig
 from orghealth.errors import InputFileError
-from orghealth.readers.csv_files import normalise_header, open_csv, read_header, read_records
+from orghealth.readers.csv_files import CsvRecords, normalise_header, open_csv, read_header
 from orghealth.readers.extract import Extract, Reject
 
 TEXT_FIELDS = (
@@ -101,16 +101,23 @@ def read_jira(paths: list[Path], config: JiraConfig) -> tuple[Extract, pl.DataFr
     issues, links = FrameBuilder(ISSUE_SCHEMA), FrameBuilder(LINK_SCHEMA)
     rejects: list[Reject] = []
     rows_read: dict[str, int] = {}
+    lines_read: dict[str, int | None] = {}
     for path in jira_files(paths):
         reader = _read_json if path.suffix.lower() == ".json" else _read_csv
-        rows_read[str(path)] = reader(path, config, issues, links, rejects)
-    return Extract(rows=issues.frame(), rejects=rejects, rows_read=rows_read), links.frame()
+        rows_read[str(path)], lines_read[str(path)] = reader(path, config, issues, links, rejects)
+    extract = Extract(rows=issues.frame(), rejects=rejects, rows_read=rows_read, lines_read=lines_read)
+    return extract, links.frame()
 
 
-def _read_csv(path: Path, config: JiraConfig, issues: FrameBuilder, links: FrameBuilder, rejects: list) -> int:
+def _read_csv(
+    path: Path, config: JiraConfig, issues: FrameBuilder, links: FrameBuilder, rejects: list
+) -> tuple[int, int]:
+    """Read one CSV export; return its records and the physical lines they took (descriptions span lines)."""
     source = open_csv(path)
-    records = read_records(source)
-    header = read_header(records, path)
+    records = CsvRecords(source)
+    stream = iter(records)
+    header_record = read_header(stream, path)
+    header = header_record.fields
     by_name: dict[str, list[int]] = defaultdict(list)
     for i, name in enumerate(header):
         by_name[normalise_header(name)].append(i)
@@ -133,7 +140,7 @@ def _read_csv(path: Path, config: JiraConfig, issues: FrameBuilder, links: Frame
     file_name = str(path)
 
     read = 0
-    for line, fields in records:
+    for line, _, fields in stream:
         read += 1
         if len(fields) != len(header):
             rejects.append(Reject(file_name, line, None, None,
@@ -153,7 +160,7 @@ def _read_csv(path: Path, config: JiraConfig, issues: FrameBuilder, links: Frame
             if other := fields[position].strip():
                 links.append({"source_file": file_name, "source_line": line, "issue_key": key,
                               "link_type": link_type, "direction": direction, "linked_issue_key": other})  # fmt: skip
-    return read
+    return read, records.lines - header_record.last_line
 
 
 class UnexpectedJsonValue(Exception):
@@ -279,7 +286,10 @@ def _json_links(issue: dict) -> list[dict]:
     return links
 
 
-def _read_json(path: Path, config: JiraConfig, issues: FrameBuilder, links: FrameBuilder, rejects: list) -> int:
+def _read_json(
+    path: Path, config: JiraConfig, issues: FrameBuilder, links: FrameBuilder, rejects: list
+) -> tuple[int, None]:
+    """Read one search page; return its issues (a JSON page has no lines to count)."""
     try:
         page = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -303,4 +313,4 @@ def _read_json(path: Path, config: JiraConfig, issues: FrameBuilder, links: Fram
         issues.append({"source_file": file_name, "source_line": position, **row})
         for link in issue_links:
             links.append({"source_file": file_name, "source_line": position, "issue_key": row["issue_key"], **link})
-    return len(page["issues"])
+    return len(page["issues"]), None

@@ -6,11 +6,13 @@
 -- column rows_read: Data rows (CSV) or issues (JSON) in the file.
 -- column rows_rejected: Of those, rows quarantined in raw.rejected_rows.
 -- column rejected_share: rows_rejected / rows_read (0 for an empty file); checked against quality.max_rejected_share.
+-- column lines_read: Physical lines after the header (CSV; blank lines included; NULL for JSON). More lines than rows shows records that ran over several lines.
 CREATE TABLE IF NOT EXISTS raw.ingest_files (
     as_of DATE NOT NULL,
     source_table VARCHAR NOT NULL,
     source_file VARCHAR NOT NULL,
     rows_read BIGINT NOT NULL,
     rows_rejected BIGINT NOT NULL,
-    rejected_share DOUBLE NOT NULL
+    rejected_share DOUBLE NOT NULL,
+    lines_read BIGINT
 );
