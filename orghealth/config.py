@@ -11,10 +11,12 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
+import duckdb
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from orghealth.errors import ConfigError
+from orghealth.files import require_regular_file
 
 # Matches individual-contributor engineering titles; "Engineering Manager" and "VP Engineering" do not
 # match because "engineer" must be a whole word.
@@ -46,10 +48,17 @@ class StrictModel(BaseModel):
 
 
 def _check_regex(pattern: str) -> str:
+    """A pattern both Python and DuckDB's engine (RE2, which evaluates it in SQL) accept."""
     try:
         re.compile(pattern)
     except re.error as exc:
         raise ValueError(f"not a valid regular expression ({exc})") from exc
+    with duckdb.connect() as con:
+        try:
+            con.execute("SELECT regexp_matches('', $pattern)", {"pattern": pattern}).fetchall()
+        except duckdb.Error as exc:
+            message = str(exc).split("\n")[0]
+            raise ValueError(f"DuckDB's regular expressions (RE2) cannot run it: {message}") from None
     return pattern
 
 
@@ -179,6 +188,16 @@ class OrgConfig(StrictModel):
         )
 
 
+class _ConfigLoader(yaml.SafeLoader):
+    """YAML without its own date parsing: `as_of: 2026-13-45` reaches pydantic, which names the key."""
+
+
+_ConfigLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _format_validation_error(path: Path, exc: ValidationError) -> str:
     problems = []
     for error in exc.errors():
@@ -190,12 +209,17 @@ def _format_validation_error(path: Path, exc: ValidationError) -> str:
 
 def load_config(path: Path) -> OrgConfig:
     """Read and validate the org config; raise ConfigError with every problem listed."""
+    require_regular_file(path, "config file", ConfigError)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"config file {path} is not UTF-8 text (byte {exc.start} cannot be read): save it as UTF-8"
+        ) from exc
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml.load(text, Loader=_ConfigLoader) or {}  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
     if not isinstance(data, dict):

@@ -23,6 +23,39 @@ from orghealth.sql_models import LAYERS, load_macros
 KEEP_FAILED_COPIES = 3  # working copies of failed runs kept for inspection; older ones are removed
 
 
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
+def check_location(db_path: Path, *, must_exist: bool = False) -> None:
+    """Say clearly what is wrong with where the database is to be, before anything starts.
+
+    A folder, a parent that is a file, or a file that is not a DuckDB database (an empty file, another
+    program's database, which DuckDB would otherwise try to open with an extension it downloads).
+    """
+    for parent in db_path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise OrgHealthError(f"cannot use {db_path}: {parent} is a file, not a folder")
+            break
+    if not db_path.exists():
+        if must_exist:
+            raise OrgHealthError(f"no database at {db_path}: run `orghealth run` first, or pass --db")
+        return
+    if db_path.is_dir():
+        raise OrgHealthError(f"cannot use {db_path}: it is a folder; give the path of a .duckdb file in it")
+    if not db_path.is_file():
+        raise OrgHealthError(f"cannot use {db_path}: it is not a regular file")
+    try:
+        with db_path.open("rb") as handle:
+            head = handle.read(12)
+    except OSError as exc:
+        raise OrgHealthError(f"cannot read {db_path}: {exc.strerror}") from exc
+    if head[8:12] != DUCKDB_MAGIC:
+        what = "empty" if not head else "not a DuckDB database"
+        raise OrgHealthError(f"{db_path} is {what}: orghealth publishes to a DuckDB file of its own; "
+                             "give another path, or move that file away")  # fmt: skip
+
+
 def runs_dir(db_path: Path) -> Path:
     """The folder beside the published file that holds the working copies of runs."""
     return db_path.with_name(f".{db_path.stem}.runs")
@@ -51,6 +84,7 @@ def seed_working_copy(db_path: Path, run_id: str) -> Path:
     work = working_copy(db_path, run_id)
     if work.exists():
         return work
+    check_location(db_path)
     try:
         work.parent.mkdir(parents=True, exist_ok=True)
         _prune_failed_copies(work.parent, keep=work)

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 
 from orghealth.config import OrgConfig, load_config
+from orghealth.database import check_location
 from orghealth.errors import ConfigError
 
 DEFAULT_DB = Path("data/orghealth.duckdb")
@@ -28,7 +29,7 @@ class RunSettings:
     config_path: Path
     db_path: Path
     as_of: date
-    hris_path: Path
+    hris_path: Path | None  # None only where no export is read (orghealth validate)
     jira_paths: list[Path]
 
     @property
@@ -73,21 +74,27 @@ def resolve_settings(
     as_of: date | None = None,
     hris_path: Path | None = None,
     jira_paths: list[Path] | None = None,
+    require_exports: bool = True,
 ) -> RunSettings:
-    """Load the config and merge the caller's values into it; every path comes back absolute."""
+    """Load the config and merge the caller's values into it; every path comes back absolute.
+
+    `require_exports=False` is for commands that read no export (checking a published database).
+    """
     config_path = _absolute(config_path)
     config = load_config(config_path)
     hris = hris_path or config.hris.path
-    if hris is None:
+    if hris is None and require_exports:
         raise ConfigError(f"no HRIS export given: set hris.path in {config_path} or pass --hris")
     jira = jira_paths or config.jira.paths
-    if not jira:
+    if not jira and require_exports:
         raise ConfigError(f"no Jira export given: set jira.paths in {config_path} or pass --jira")
-    return RunSettings(
+    settings = RunSettings(
         config=config,
         config_path=config_path,
         db_path=_absolute(db_path or config.database or DEFAULT_DB),
         as_of=as_of or config.as_of or date.today(),
-        hris_path=_absolute(hris),
+        hris_path=None if hris is None else _absolute(hris),
         jira_paths=[_absolute(p) for p in jira],
     )
+    check_location(settings.db_path)
+    return settings

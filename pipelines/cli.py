@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from orghealth.errors import OrgHealthError
+from orghealth.errors import ConfigError, OrgHealthError
 
 app = typer.Typer(
     help="Measure how single-threaded an organisation is, from HRIS and Jira exports, into DuckDB.",
@@ -24,7 +24,7 @@ def _parse_date(value: str | None) -> date | None:
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+        raise ConfigError(f"--as-of {value!r} is not a date in the form YYYY-MM-DD") from None
 
 
 AsOf = Annotated[
@@ -87,7 +87,10 @@ def demo(db: Db = None, as_of: AsOf = None, verbose: Verbose = False) -> None:
 @app.command()
 def validate(
     config: Annotated[Path, typer.Option("--config", "-c", help="Org config YAML (for thresholds and paths).")],
-    db: Db = None,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="The published DuckDB file to check. Default: the config's database."),
+    ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="The snapshot to check (YYYY-MM-DD). Default: the latest.")
     ] = None,
@@ -97,13 +100,13 @@ def validate(
     Exit status 1 when a data error fails (the run would not have been published), 0 otherwise; org-health
     findings are printed as warnings.
     """
+    from orghealth.database import check_location
     from orghealth.quality.validate import validate_database
     from orghealth.settings import resolve_settings
 
     try:
-        settings = resolve_settings(config, db_path=db)
-        if not settings.db_path.exists():
-            raise OrgHealthError(f"no database at {settings.db_path}: run `orghealth run` first, or pass --db")
+        settings = resolve_settings(config, db_path=db, require_exports=False)
+        check_location(settings.db_path, must_exist=True)
         checked, outcomes = validate_database(
             settings.db_path, settings.config.model_dump(mode="json"), _parse_date(as_of), docs_dir=settings.docs_dir
         )

@@ -66,7 +66,7 @@ def test_a_missing_export_exits_non_zero_naming_it(tmp_path):
     result = orghealth("run", "--config", str(SMALL_ORG / "orghealth.yaml"), "--db", str(tmp_path / "x.duckdb"),
                        "--hris", str(tmp_path / "nope.csv"))  # fmt: skip
     assert result.returncode == 1
-    assert f"cannot read {tmp_path / 'nope.csv'}" in result.stderr
+    assert f"export {tmp_path / 'nope.csv'} does not exist" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "x.duckdb").exists()
 

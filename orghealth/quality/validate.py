@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from orghealth.errors import ConfigError
+from orghealth.errors import ConfigError, OrgHealthError
 from orghealth.quality.suites import ROW_COUNT_NOT_TO_DROP, ExpectationSpec, Suite, resolve
 from orghealth.sql_models import as_of_filter, has_as_of
 
@@ -288,16 +288,33 @@ def build_data_docs(docs_dir: Path) -> Path:
     return docs_dir / "index.html"
 
 
+def _snapshot_to_check(con: duckdb.DuckDBPyConnection, db_path: Path, as_of: date | None) -> date:
+    """`as_of`, or the latest snapshot; an error listing the snapshots there are when it has none."""
+    if not has_as_of(con, "core.people"):
+        raise OrgHealthError(f"{db_path} holds no orghealth snapshot (no core.people table): run `orghealth run`")
+    dates = [d for (d,) in con.execute("SELECT DISTINCT as_of FROM core.people ORDER BY as_of").fetchall()]
+    if not dates:
+        raise OrgHealthError(f"{db_path} holds no snapshot yet: run `orghealth run`")
+    if as_of is None:
+        return dates[-1]
+    if as_of not in dates:
+        shown = ", ".join(d.isoformat() for d in dates[-10:])
+        raise OrgHealthError(f"{db_path} has no snapshot for {as_of.isoformat()}; these exist: {shown}")
+    return as_of
+
+
 def validate_database(
     db_path: Path, settings: dict[str, Any], as_of: date | None = None, *, docs_dir: Path | None = None
 ) -> tuple[date, list[Outcome]]:
     """Run every suite against an existing database (read-only) for `as_of`, by default its latest."""
     from orghealth.quality.suites import load_suites
 
-    con = duckdb.connect(str(db_path), read_only=True)
     try:
-        if as_of is None:
-            ((as_of,),) = con.execute("SELECT max(as_of) FROM core.people").fetchall()
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error as exc:
+        raise OrgHealthError(f"cannot open {db_path}: {str(exc).splitlines()[0]}") from exc
+    try:
+        as_of = _snapshot_to_check(con, db_path, as_of)
         outcomes = []
         for suite in load_suites():
             outcomes += validate_suite(con, suite, settings, as_of, run_id="validate", docs_dir=docs_dir)

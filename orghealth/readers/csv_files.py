@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from orghealth.errors import InputFileError
+from orghealth.files import require_regular_file
 
 UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 csv.field_size_limit(1 << 30)  # Jira descriptions and comment columns can be very long.
 
@@ -45,12 +47,19 @@ def detect_encoding(path: Path, encoding: str = "auto") -> tuple[str, str]:
     auto: UTF-8 (with or without BOM) when the bytes are valid UTF-8, else cp1252 as Excel on Windows
     writes it, else Latin-1 (which accepts every byte). Guessing libraries are avoided on purpose: for
     these three the bytes decide unambiguously.
+    UTF-16 with a byte-order mark (Excel's "Unicode Text") is read as such.
     """
+    require_regular_file(path, "export")
     try:
         with path.open("rb") as handle:
-            has_bom = handle.read(len(UTF8_BOM)) == UTF8_BOM
+            start = handle.read(4)
     except OSError as exc:
         raise InputFileError(f"cannot read {path}: {exc.strerror}") from exc
+    has_bom = start.startswith(UTF8_BOM)
+    if start.startswith(UTF16_BOMS) and encoding == "auto":
+        if not _decodes_as(path, "utf-16"):
+            raise InputFileError(f"{path} starts as UTF-16 but is not valid UTF-16: export it again as UTF-8")
+        return "utf-16", "utf-16"
     if encoding != "auto":
         codec = "utf-8-sig" if encoding == "utf-8" else encoding
         if not _decodes_as(path, codec):

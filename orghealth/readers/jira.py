@@ -16,6 +16,7 @@ import polars as pl
 
 from orghealth.config import JiraConfig
 from orghealth.errors import InputFileError
+from orghealth.files import require_regular_file
 from orghealth.readers.csv_files import CsvRecords, normalise_header, open_csv, read_header
 from orghealth.readers.extract import Extract, Reject
 
@@ -64,10 +65,9 @@ def jira_files(paths: list[Path]) -> list[Path]:
             if not found:
                 raise InputFileError(f"{path}: folder holds no .csv or .json Jira export")
             files.extend(found)
-        elif path.exists():
-            files.append(path)
         else:
-            raise InputFileError(f"Jira export {path} does not exist")
+            require_regular_file(path, "Jira export")
+            files.append(path)
     return files
 
 

@@ -1,0 +1,105 @@
+"""Bad input on the command line gets exit status 1 and one paragraph naming what is wrong; never a traceback
+or a hang. Each case is what a hostile tester tried (issue 8)."""
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SMALL_ORG
+
+pytestmark = pytest.mark.slow
+
+
+def orghealth(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+    assert "Traceback" not in result.stderr + result.stdout, result.stderr
+    return result
+
+
+def assert_refused(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
+    message = result.stderr.strip()
+    assert message.startswith("orghealth: ") and len(message.splitlines()) == 1, message
+    for fragment in fragments:
+        assert fragment in message, message
+
+
+@pytest.fixture
+def org(tmp_path: Path) -> Path:
+    copy = tmp_path / "org"
+    shutil.copytree(SMALL_ORG, copy)
+    return copy / "orghealth.yaml"
+
+
+def run(org: Path, *extra: str) -> subprocess.CompletedProcess:
+    return orghealth("run", "--config", str(org), "--db", str(org.parent / "out.duckdb"), *extra)
+
+
+def test_an_as_of_that_is_no_date_is_status_1(org):
+    assert_refused(run(org, "--as-of", "2026-13-45"), "--as-of '2026-13-45' is not a date in the form YYYY-MM-DD")
+
+
+def test_an_impossible_date_in_the_config_names_the_key(org):
+    org.write_text(org.read_text().replace("as_of: 2026-11-20", "as_of: 2026-13-45"))
+    assert_refused(run(org), f"config file {org} is not valid: as_of:")
+
+
+def test_a_config_that_is_not_utf8_says_so(org):
+    org.write_bytes(org.read_bytes() + "# Zoë\n".encode("latin-1"))
+    assert_refused(run(org), f"config file {org} is not UTF-8 text")
+
+
+def test_a_regex_duckdb_cannot_run_is_refused_at_load_naming_the_key(org):
+    org.write_text(
+        org.read_text().replace("  path: hris.csv\n", "  path: hris.csv\n  engineer_titles: 'engineer(?=s)'\n")
+    )
+    assert_refused(run(org), "hris.engineer_titles", "DuckDB's regular expressions (RE2) cannot run it")
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_a_device_or_a_pipe_is_refused_not_read_forever(org, special):
+    if special == "fifo":
+        special = str(org.parent / "people.pipe")
+        os.mkfifo(special)
+    assert_refused(run(org, "--hris", special), f"export {special} is not a regular file")
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.mkdir(), "it is a folder"),
+        (lambda p: p.write_bytes(b""), "is empty"),
+        (lambda p: sqlite3.connect(p).execute("CREATE TABLE t (x)").connection.commit(), "not a DuckDB database"),
+    ],
+    ids=["folder", "empty file", "sqlite file"],
+)
+def test_a_database_path_that_is_no_duckdb_file_is_refused_by_run_and_validate(org, make, message):
+    db = org.parent / "out.duckdb"
+    make(db)
+    assert_refused(run(org), str(db), message)
+    assert_refused(orghealth("validate", "--config", str(org), "--db", str(db)), str(db), message)
+    assert not (org.parent / ".out.duckdb.runs").exists() and not (org.parent / ".out.duckdb.lock").exists()
+
+
+def test_a_database_whose_folder_is_a_file_is_refused(org):
+    (org.parent / "blocker").write_text("not a folder")
+    result = orghealth("run", "--config", str(org), "--db", str(org.parent / "blocker" / "out.duckdb"))
+    assert_refused(result, f"{org.parent / 'blocker'} is a file, not a folder")
+
+
+def test_validate_needs_no_exports_and_names_the_snapshots_there_are(org, tmp_path):
+    db = org.parent / "out.duckdb"
+    assert run(org).returncode == 0
+    bare = tmp_path / "bare.yaml"  # the same config without any export path: validate reads none
+    bare.write_text(org.read_text().replace("hris:\n  path: hris.csv\n", "").replace("jira:\n  paths: [jira]\n", ""))
+    assert "hris.csv" not in bare.read_text() and "[jira]" not in bare.read_text()
+    result = orghealth("validate", "--config", str(bare), "--db", str(db), "--as-of", "2026-11-19")
+    assert_refused(result, f"{db} has no snapshot for 2026-11-19; these exist: 2026-11-20")
+    assert orghealth("validate", "--config", str(bare), "--db", str(db)).returncode == 0
