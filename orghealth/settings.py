@@ -17,6 +17,7 @@ import duckdb
 from orghealth.config import OrgConfig, load_config
 from orghealth.database import check_location
 from orghealth.errors import ConfigError
+from orghealth.files import require_regular_file
 
 DEFAULT_DB = Path("data/orghealth.duckdb")
 
@@ -97,4 +98,9 @@ def resolve_settings(
         jira_paths=[_absolute(p) for p in jira],
     )
     check_location(settings.db_path)
+    if require_exports:  # before Dagster starts: a wrong path is reported in a second, not after the start-up
+        require_regular_file(settings.hris_path, "HRIS export")
+        for path in settings.jira_paths:
+            if not path.is_dir():
+                require_regular_file(path, "Jira export")
     return settings

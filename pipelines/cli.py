@@ -42,10 +42,11 @@ def _run(config: Path, *, hris: Path | None, jira: list[Path] | None, db: Path |
          verbose: bool) -> None:  # fmt: skip
     from orghealth.settings import resolve_settings
     from orghealth.summary import summarize
-    from pipelines.runner import run_pipeline
 
     try:
         settings = resolve_settings(config, db_path=db, as_of=_parse_date(as_of), hris_path=hris, jira_paths=jira)
+        from pipelines.runner import run_pipeline  # Dagster starts only once the settings are known to be usable
+
         result = run_pipeline(settings, log_level="INFO" if verbose else "CRITICAL")
     except OrgHealthError as exc:
         typer.secho(f"orghealth: {exc}", err=True, fg=typer.colors.RED)

@@ -15,7 +15,7 @@ import pytest
 
 from orghealth.sample_org import SAMPLE_DIR
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.slow
 
 PLANTED = json.loads((SAMPLE_DIR / "planted.json").read_text(encoding="utf-8"))
 

@@ -81,7 +81,8 @@ def test_two_runs_on_one_database_one_publishes_and_the_other_refuses(tmp_path):
     lock = tmp_path / ".orghealth.duckdb.lock"
     for _ in range(3):
         first = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.cli", "demo", "--db", str(db)],
+            [sys.executable, "-m", "pipelines.cli", "run", "--config", str(SMALL_ORG / "orghealth.yaml"),
+             "--db", str(db)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         try:
@@ -98,9 +99,9 @@ def test_two_runs_on_one_database_one_publishes_and_the_other_refuses(tmp_path):
         assert not refused.value.work_path.exists()  # the refused run made no working copy
         assert not lock.exists()  # released by the run that held it
         con = duckdb.connect(str(db), read_only=True)
-        try:  # exactly the first run's result: the sample org at its as_of, nothing of the small org's
+        try:  # exactly the first run's result: its as_of alone, with its 11 people; nothing of the refused run
             assert con.execute("SELECT DISTINCT as_of::VARCHAR FROM core.people").fetchall() == [("2026-11-20",)]
-            assert con.execute("SELECT count(*) FROM core.people").fetchall() == [(299,)]
+            assert con.execute("SELECT count(*) FROM core.people").fetchall() == [(11,)]
         finally:
             con.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".orghealth.runs", "orghealth-data-docs", "orghealth.duckdb"]

@@ -34,7 +34,7 @@ from pytest import approx
 from orghealth.settings import resolve_settings
 from pipelines.runner import run_pipeline
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("metrics_org")]
+pytestmark = pytest.mark.slow
 
 METRICS_ORG = Path(__file__).parent / "fixtures" / "metrics_org"
 MARTS = ("leader_focus", "team_size", "team_alignment", "team_dependencies", "team_dependency_summary",

@@ -28,7 +28,7 @@ import pytest
 from orghealth.sql_models import SQL_DIR
 from tests.conftest import AS_OF
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("small_org")]
+pytestmark = pytest.mark.slow
 
 
 def test_raw_keeps_every_row_as_exported(sql):
