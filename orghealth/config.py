@@ -109,18 +109,28 @@ class MatchRules(StrictModel):
 
 
 class WorkStream(StrictModel):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    id: str = Field(description="Lower case in every table; PAY and pay are one id.")
     name: str
     kind: Literal["program", "product", "project"]
     stl: str = Field(default="", description="Email of the single-threaded leader; empty when there is none.")
     match: MatchRules = Field(default_factory=MatchRules)
 
-    @field_validator("id")
+    @field_validator("id", mode="before")
     @classmethod
-    def _not_reserved(cls, value: str) -> str:
-        if value == "unmapped":
+    def _normalised_id(cls, value: object) -> object:
+        """People name streams after Jira project keys (PAY): ids are taken in lower case, everywhere."""
+        if not isinstance(value, str):
+            return value
+        normal = value.strip().lower()
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", normal):
+            suggestion = re.sub(r"[^a-z0-9_-]+", "-", normal).strip("-_") or "payments"
+            raise ValueError(
+                f"stream id {value!r} may hold only letters, digits, '-' and '_', starting with a letter or digit "
+                f"(case does not matter); write e.g. {suggestion!r}"
+            )
+        if normal == "unmapped":
             raise ValueError("'unmapped' is reserved for items no stream matches")
-        return value
+        return normal
 
     @field_validator("stl")
     @classmethod

@@ -132,3 +132,17 @@ def publish(work: Path, db_path: Path) -> None:
     _wal(db_path).unlink(missing_ok=True)
     os.replace(incoming, db_path)
     _remove(work)
+
+
+def query_read_only(db_path: Path, query: str, limit: int) -> tuple[list[str], list[tuple], int]:
+    """Run one query on the database opened read-only; return its columns, its first `limit` rows, and the
+    number of rows it has."""
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            result = con.sql(query)
+            if result is None:
+                raise OrgHealthError("the SQL returned no rows to show (orghealth sql runs queries only)")
+            rows = result.fetchall()
+            return list(result.columns), rows[:limit], len(rows)
+    except duckdb.Error as exc:
+        raise OrgHealthError(f"{db_path}: {str(exc).splitlines()[0]}") from exc

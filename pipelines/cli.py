@@ -125,6 +125,28 @@ def validate(
     raise typer.Exit(1 if errors else 0)
 
 
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help='The SQL to run, e.g. "SELECT * FROM marts.org_health".')],
+    db: Annotated[Path, typer.Option("--db", help="The DuckDB file to query (opened read-only).")] = Path(
+        "data/orghealth.duckdb"
+    ),
+    limit: Annotated[int, typer.Option("--limit", help="Show at most this many rows.")] = 200,
+) -> None:
+    """Run ad-hoc SQL on a published database, read-only, with the DuckDB the pipeline writes with."""
+    from orghealth.database import check_location, query_read_only
+    from orghealth.render import terminal_table
+
+    try:
+        check_location(db, must_exist=True)
+        columns, rows, total = query_read_only(db, query, limit)
+    except OrgHealthError as exc:
+        typer.secho(f"orghealth: {exc}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+    typer.echo(terminal_table(columns, rows))
+    typer.echo(f"({total:,} rows{f', {limit:,} shown' if total > limit else ''})")
+
+
 def _failure_table(failed: list) -> str:
     from orghealth.render import terminal_table
 

@@ -158,6 +158,19 @@ work_streams:
     assert "work_streams.0.id" in message
     assert "reserved" in message
     assert "work_streams.1.id" in message
+    assert "stream id 'Has Spaces' may hold only letters, digits, '-' and '_'" in message
+    assert "write e.g. 'has-spaces'" in message
+
+
+def test_stream_ids_named_after_jira_projects_are_taken_in_lower_case(tmp_path):
+    path = tmp_path / "orghealth.yaml"
+    path.write_text(
+        "work_streams:\n  - {id: PAY, name: Payments, kind: program}\n  - {id: ' Web_2 ', name: W, kind: product}\n"
+    )
+    assert [s.id for s in load_config(path).work_streams] == ["pay", "web_2"]
+    path.write_text("work_streams:\n  - {id: PAY, name: A, kind: program}\n  - {id: pay, name: B, kind: program}\n")
+    with pytest.raises(ConfigError, match="stream id.*'pay' used more than once"):
+        load_config(path)
 
 
 def test_invalid_regex_is_named(tmp_path):

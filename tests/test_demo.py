@@ -12,8 +12,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
 from orghealth.sample_org import SAMPLE_DIR
+from pipelines.cli import app
 
 pytestmark = pytest.mark.slow
 
@@ -190,11 +192,8 @@ def test_validate_reads_an_existing_database(demo, tmp_path):
     writable = duckdb.connect(str(broken))
     writable.execute("UPDATE core.people SET termination_date = DATE '2000-01-01' WHERE employee_id = 'E1003'")
     writable.close()
-    result = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "validate", "--config", str(config), "--db", str(broken)],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert result.returncode == 1
+    result = CliRunner().invoke(app, ["validate", "--config", str(config), "--db", str(broken)])  # in process
+    assert result.exit_code == 1
     assert "1 data errors" in result.stdout
     failure = next(line for line in result.stdout.splitlines() if line.startswith("error "))
     assert failure.split()[:3] == ["error", "core_people", "column_pair_values_a_to_be_greater_than_b"]
