@@ -54,6 +54,7 @@ def test_too_many_rejected_rows_fail_the_run_and_keep_the_previous_database(tmp_
     message = str(failure.value)
     assert message.startswith(f"the quality gate stopped publication ({db} is unchanged): ")
     assert "raw_hris_people: expect_column_values_to_be_between(rejected_share): 1 unexpected" in message
+    assert '"rejected_share": 0.08333333333333333' in message  # 1 of 12
     assert '"first_rejected_row": "line 13, column DateofHire: hire date is not a date' in message
     assert "raw.rejected_rows" in message
     assert digest(db) == before

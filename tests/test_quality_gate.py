@@ -86,17 +86,6 @@ def test_identity_match_rate_below_the_floor_blocks(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_rejected_share_above_the_threshold_blocks(tmp_path):
-    # 1 of 12 HRIS rows (8.3%) is rejected; the threshold is lowered to 5%.
-    config = small_org(tmp_path, lambda r: replace_in(r / "orghealth.yaml", "max_rejected_share: 0.5",
-                                                      "max_rejected_share: 0.05"))  # fmt: skip
-    message = expect_blocked(tmp_path, config, "raw_hris_people", "rejected_share")
-    assert '"rejected_share": 0.08333333333333333' in message
-    # export.csv has 1 of 9 (11.1%) and ops-page-002.json 1 of 2 (50%) rejected: both above 5% too.
-    assert "raw_jira_issues: " in message
-
-
-@pytest.mark.slow
 def test_duplicate_and_blank_employee_ids_in_the_export_block(tmp_path):
     # Ingest quarantines both rows (raw.rejected_rows), and the gate still stops publication.
     def break_ids(root: Path) -> None:
