@@ -64,8 +64,9 @@ def _check_regex(pattern: str) -> str:
 
 class HrisConfig(StrictModel):
     path: Path | None = None
-    columns: dict[HrisField, str] = Field(
-        default_factory=dict, description="Canonical field -> header in the export, beside the defaults."
+    columns: dict[HrisField, str | list[str]] = Field(
+        default_factory=dict,
+        description="Canonical field -> header in the export, beside the defaults; name may list columns to join.",
     )
     date_format: DateFormatName = "auto"
     encoding: Literal["auto", "utf-8", "cp1252", "latin-1"] = "auto"
@@ -75,6 +76,16 @@ class HrisConfig(StrictModel):
     team_source: Literal["manager", "column"] = "manager"
 
     _regexes = field_validator("engineer_titles", "contractor_types")(_check_regex)
+
+    @field_validator("columns")
+    @classmethod
+    def _only_the_name_is_joined(cls, columns: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+        listed = sorted(f for f, header in columns.items() if isinstance(header, list) and f != "name")
+        if listed:
+            raise ValueError(f"only name may list several columns (to join); {', '.join(listed)} must name one")
+        if isinstance(columns.get("name"), list) and not columns["name"]:
+            raise ValueError("name lists no column")
+        return columns
 
 
 class JiraConfig(StrictModel):

@@ -230,3 +230,8 @@ def test_yaml_that_is_a_list(tmp_path):
 
 def test_yaml_that_does_not_parse(tmp_path):
     assert "not valid YAML" in problems(tmp_path, "hris: [unclosed\n")
+
+
+def test_only_the_name_may_list_columns(tmp_path):
+    message = problems(tmp_path, "hris:\n  columns: {name: [First, Last], title: [Job, Role]}\n")
+    assert "hris.columns: Value error, only name may list several columns (to join); title must name one" in message

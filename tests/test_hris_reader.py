@@ -454,3 +454,41 @@ def test_returned_formats_parse_two_digit_years_in_duckdb(values, value, expecte
 def test_dotted_dates_counted_as_evidence_are_parsed_by_the_returned_formats():
     formats = detect_date_format(["25.12.2020"], "auto", Path("p.csv"))
     assert strptime("25.12.2020", formats) == datetime(2020, 12, 25)
+
+
+def test_names_in_parts_are_joined_and_a_preferred_name_is_used_only_where_filled(tmp_path):
+    # BambooHR-style: First Name, Last Name and a mostly blank Preferred Name; no full-name column.
+    text = (
+        "Employee #,First Name,Last Name,Preferred Name,Reports To,Job Title,Hire Date\n"
+        "E1,Katherine,Ng,Kate,,CEO,2020-01-15\n"
+        "E2,Robert,Smith,,E1,Engineer,2021-03-01\n"
+        "E3,,Cher,,E1,Singer,2021-03-01\n"
+    )
+    extract = read_hris(write(tmp_path, text), HrisConfig())
+    assert extract.rejects == []
+    assert column(extract, "name") == ["Kate Ng", "Robert Smith", "Cher"]
+    assert extract.headers["name"] == "Preferred Name or First Name + Last Name"
+
+
+def test_a_full_name_column_wins_over_the_parts_and_the_preferred_name(tmp_path):
+    text = "Employee ID,First Name,Last Name,Preferred Name,Full Name,Manager ID,Job Title,Hire Date\n" \
+           "E1,Katherine,Ng,Kate,Katherine Ng-Li,,CEO,2020-01-15\n"  # fmt: skip
+    extract = read_hris(write(tmp_path, text), HrisConfig())
+    assert column(extract, "name") == ["Katherine Ng-Li"]
+
+
+def test_hris_columns_name_may_list_the_columns_to_join(tmp_path):
+    text = "Employee ID,Vorname,Nachname,Manager ID,Job Title,Hire Date\nE1,Jörg,Weiß,,CTO,2020-01-15\n"
+    extract = read_hris(write(tmp_path, text), HrisConfig(columns={"name": ["Vorname", "Nachname"]}))
+    assert column(extract, "name") == ["Jörg Weiß"] and extract.headers["name"] == "Vorname + Nachname"
+    with pytest.raises(InputFileError, match="hris.columns.name lists 'Surname'"):
+        read_hris(write(tmp_path, text), HrisConfig(columns={"name": ["Vorname", "Surname"]}))
+
+
+def test_no_name_at_all_names_both_ways_of_giving_one(tmp_path):
+    text = "Employee ID,Preferred Name,Manager ID,Job Title,Hire Date\nE1,Kate,,CTO,2020-01-15\n"
+    with pytest.raises(InputFileError) as info:
+        read_hris(write(tmp_path, text), HrisConfig())
+    message = str(info.value)
+    assert "required field name not found" in message and "'Full Name'" in message
+    assert "first and last name headers ('First Name'" in message and "hris.columns.name" in message

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -22,7 +23,7 @@ from orghealth.readers.extract import Extract, Reject
 # matched after normalise_header(): case, spacing and punctuation do not matter.
 DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
     "employee_id": ("Employee ID", "Employee #", "EmpID", "Employee Number", "Employee No", "Worker ID", "ID"),
-    "name": ("Full Name", "Name", "Employee Name", "Employee_Name", "Display Name", "Preferred Name"),
+    "name": ("Full Name", "Name", "Employee Name", "Employee_Name", "Display Name"),
     "email": ("Email", "Work Email", "Email Address", "Work Email Address", "Business Email"),
     "manager_id": ("Manager ID", "ManagerID", "Manager Employee ID", "Supervisor ID", "Reports To ID",
                    "Reporting to", "Reports To", "Manager #"),
@@ -38,8 +39,14 @@ DEFAULT_HEADERS: dict[str, tuple[str, ...]] = {
                          "End Date"),
     "status": ("Status", "Employment Status", "EmploymentStatus", "Employee Status", "Worker Status"),
 }  # fmt: skip
+# Many HR tools (BambooHR, Workday, HiBob) export the name in parts, with a mostly blank preferred name.
+NAME_PART_HEADERS: dict[str, tuple[str, ...]] = {
+    "first": ("First Name", "FirstName", "Given Name", "Legal First Name", "First"),
+    "last": ("Last Name", "LastName", "Surname", "Family Name", "Legal Last Name", "Last"),
+    "preferred": ("Preferred Name", "Preferred First Name", "Nickname"),
+}
 FIELDS = tuple(DEFAULT_HEADERS)
-REQUIRED = ("employee_id", "name", "title", "hire_date")
+REQUIRED = ("employee_id", "title", "hire_date")  # and a name: one column, or first and last name
 MANAGER_FIELDS = ("manager_id", "manager_email", "manager_name")
 
 # Tried in this order by DuckDB's try_strptime. Two-digit years come first because "%Y" would read
@@ -58,18 +65,76 @@ SLASH_FORMATS = {"MM/DD/YYYY": MONTH_FIRST, "M/D/YY": MONTH_FIRST, "DD/MM/YYYY":
 _SLASH_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*$")
 
 
-def map_headers(path: Path, header: list[str], configured: dict[str, str]) -> dict[str, int]:
-    """Canonical field → column position; a missing required field is an error naming what was tried."""
+@dataclass(frozen=True)
+class NameColumns:
+    """Where a person's name is: one full-name column, columns listed in hris.columns.name to join, or first
+    and last name (the preferred name, where filled, in place of the first)."""
+
+    full: int | None = None
+    listed: tuple[int, ...] = ()
+    first: int | None = None
+    last: int | None = None
+    preferred: int | None = None
+
+    def name(self, fields: list[str]) -> str | None:
+        def at(position: int | None) -> str:
+            return fields[position].strip() if position is not None else ""
+
+        if self.full is not None:
+            parts = [at(self.full)]
+        elif self.listed:
+            parts = [at(p) for p in self.listed]
+        else:
+            parts = [at(self.preferred) or at(self.first), at(self.last)]
+        return " ".join(p for p in parts if p) or None
+
+
+def _first_present(positions: dict[str, int], candidates: tuple[str, ...]) -> int | None:
+    return next((positions[normalise_header(c)] for c in candidates if normalise_header(c) in positions), None)
+
+
+def name_columns(path: Path, header: list[str], configured: dict[str, str | list[str]]) -> NameColumns:
+    """The name's columns; an error naming both ways of giving a name when the file has neither."""
+    positions = {normalise_header(h): i for i, h in reversed(list(enumerate(header)))}
+    wanted = configured.get("name")
+    if isinstance(wanted, list):
+        missing = [h for h in wanted if normalise_header(h) not in positions]
+        if missing:
+            raise InputFileError(f"{path}: hris.columns.name lists {', '.join(map(repr, missing))}, which the file "
+                                 f"does not have (its headers: {', '.join(header)})")  # fmt: skip
+        return NameColumns(listed=tuple(positions[normalise_header(h)] for h in wanted))
+    full = _first_present(positions, (wanted,) if wanted else DEFAULT_HEADERS["name"])
+    if full is not None:
+        return NameColumns(full=full)
+    if wanted:
+        raise InputFileError(f"{path}: the config maps name to the header {wanted!r}, which the file does not have "
+                             f"(its headers: {', '.join(header)})")  # fmt: skip
+    parts = {part: _first_present(positions, headers) for part, headers in NAME_PART_HEADERS.items()}
+    if parts["first"] is not None and parts["last"] is not None:
+        return NameColumns(**parts)
+    raise InputFileError(
+        f"{path}: required field name not found; looked for a full-name header "
+        f"({', '.join(map(repr, DEFAULT_HEADERS['name']))}) or first and last name headers "
+        f"({', '.join(map(repr, NAME_PART_HEADERS['first'][:3]))} and "
+        f"{', '.join(map(repr, NAME_PART_HEADERS['last'][:3]))}); or list the columns to join in hris.columns.name"
+    )
+
+
+def map_headers(path: Path, header: list[str], configured: dict[str, str | list[str]]) -> dict[str, int]:
+    """Canonical field → column position (the name, when it is in parts, is left to `name_columns`); a missing
+    required field is an error naming what was tried."""
     positions = {normalise_header(h): i for i, h in reversed(list(enumerate(header)))}
     found: dict[str, int] = {}
     for field in FIELDS:
+        if field == "name" and isinstance(configured.get("name"), list):
+            continue
         candidates = (configured[field],) if field in configured else DEFAULT_HEADERS[field]
         for candidate in candidates:
             if normalise_header(candidate) in positions:
                 found[field] = positions[normalise_header(candidate)]
                 break
         else:
-            if field in configured:
+            if field in configured and field != "name":  # name_columns says what is missing of a name
                 raise InputFileError(
                     f"{path}: the config maps {field} to the header {configured[field]!r}, which the file "
                     f"does not have (its headers: {', '.join(header)})"
@@ -146,6 +211,16 @@ def _row_problem(
     return None
 
 
+def _name_header(names: NameColumns, header: list[str]) -> str:
+    """How the name was taken, in the export's own headers, for messages and raw.hris_snapshots."""
+    if names.full is not None:
+        return header[names.full]
+    if names.listed:
+        return " + ".join(header[p] for p in names.listed)
+    preferred = f"{header[names.preferred]} or " if names.preferred is not None else ""
+    return f"{preferred}{header[names.first]} + {header[names.last]}"
+
+
 def read_hris(path: Path, config: HrisConfig) -> Extract:
     """Read an HRIS CSV into text columns named by canonical field, plus source_file and source_line."""
     source = open_csv(path, config.encoding, config.delimiter)
@@ -154,6 +229,8 @@ def read_hris(path: Path, config: HrisConfig) -> Extract:
     header_record = read_header(stream, path)
     header = header_record.fields
     columns = map_headers(path, header, config.columns)
+    names = name_columns(path, header, config.columns)
+    columns.pop("name", None)
     file_name = str(path)
 
     rows: list[dict] = []
@@ -165,7 +242,7 @@ def read_hris(path: Path, config: HrisConfig) -> Extract:
             column, reason = problem
             rejects.append(Reject(file_name, line, column, None, reason, dict(zip(header, fields, strict=False))))
             continue
-        rows.append({"source_file": file_name, "source_line": line,
+        rows.append({"source_file": file_name, "source_line": line, "name": names.name(fields),
                      **{field: (fields[pos].strip() or None) for field, pos in columns.items()}})  # fmt: skip
 
     frame = pl.DataFrame(rows, schema={"source_file": pl.String, "source_line": pl.Int64}
@@ -178,7 +255,7 @@ def read_hris(path: Path, config: HrisConfig) -> Extract:
         rejects=rejects,
         rows_read={file_name: read},
         lines_read={file_name: records.lines - header_record.last_line},
-        headers={field: header[position] for field, position in columns.items()},
+        headers={"name": _name_header(names, header)} | {field: header[p] for field, p in columns.items()},
         notes={
             "encoding": source.encoding,
             "delimiter": source.delimiter,
