@@ -16,6 +16,7 @@ from assets.partitions import PARTITIONS_START, as_of_partitions
 from orghealth.database import working_copy
 from orghealth.errors import OrgHealthError
 from orghealth.settings import RunSettings
+from orghealth.sql_models import LAYERS
 from pipelines.definitions import JOB_NAME, defs
 
 
@@ -36,13 +37,21 @@ class RunResult:
 
 
 def _failed_gate(result: dg.ExecuteInProcessResult) -> list[str]:
+    """The blocking checks that failed, the earliest layer first: an empty HRIS export is said before the
+    identity-match failure it causes."""
     failures = []
-    for evaluation in result.get_asset_check_evaluations():
+    evaluations = sorted(result.get_asset_check_evaluations(), key=lambda e: _layer_rank(e.asset_key))
+    for evaluation in evaluations:
         if evaluation.passed or evaluation.severity != dg.AssetCheckSeverity.ERROR:
             continue
         detail = evaluation.metadata.get("failed_expectations")
         failures.append(detail.value if detail is not None else evaluation.check_name)
     return failures
+
+
+def _layer_rank(key: dg.AssetKey) -> int:
+    schema = key.path[0]
+    return LAYERS.index(schema) if schema in LAYERS else len(LAYERS)
 
 
 def _failure_message(result: dg.ExecuteInProcessResult, settings: RunSettings) -> str:

@@ -154,10 +154,10 @@ def test_the_marts_find_the_planted_patterns(demo):
 
 def test_the_sample_passes_every_data_error_and_trips_its_planted_findings(demo):
     _, con = demo
-    # 23 data-error expectations ran, and none failed.
+    # 24 data-error expectations ran, and none failed.
     assert con.execute(
         "SELECT count(*) FILTER (WHERE NOT success), count(*) FROM quality.expectation_results WHERE severity = 'error'"
-    ).fetchone() == (0, 23)
+    ).fetchone() == (0, 24)
     findings = {
         (suite, column): examples
         for suite, column, examples in con.execute(
@@ -182,7 +182,7 @@ def test_validate_reads_an_existing_database(demo, tmp_path):
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "31 expectations in 14 suites: 0 data errors, 7 org-health findings" in result.stdout
+    assert "32 expectations in 14 suites: 0 data errors, 7 org-health findings" in result.stdout
     assert "marts_stream_ownership" in result.stdout and "notifications" in result.stdout
     assert (Path(db).parent / "demo-data-docs" / "index.html").exists()
 

@@ -129,10 +129,25 @@ def test_re_running_a_published_date_with_a_truncated_export_blocks(tmp_path, ke
     lines = hris.read_text(encoding="utf-8-sig").splitlines(keepends=True)
     hris.write_text("".join(lines[:1] if kept == "header only" else lines[:3]), encoding="utf-8")
     replace_in(config, "min_match_rate: 0.8", "min_match_rate: 0.0")
-    message = expect_blocked(tmp_path, config, "core_people", None, as_of=AS_OF)
-    observed = 0 if kept == "header only" else 2
-    assert f"expect_row_count_not_to_drop: observed {observed}" in message  # below ceil(11 × 0.7) = 8
+    if kept == "header only":  # nobody at all: said first, before anything downstream could complain
+        message = expect_blocked(tmp_path, config, "raw_hris_ids", None, as_of=AS_OF)
+        said_first = message.split("unchanged): ", 1)[1]
+        assert said_first.startswith("raw_hris_ids: expect_table_row_count_to_be_between: observed 0")
+    else:
+        message = expect_blocked(tmp_path, config, "core_people", None, as_of=AS_OF)
+        assert "expect_row_count_not_to_drop: observed 2" in message  # below ceil(11 × 0.7) = 8
     assert db.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_a_header_only_hris_is_said_before_the_identity_match_it_breaks(tmp_path):
+    config = small_org(tmp_path)
+    hris = config.parent / "hris.csv"
+    hris.write_text(hris.read_text(encoding="utf-8-sig").splitlines(keepends=True)[0], encoding="utf-8")
+    message = expect_blocked(tmp_path, config, "raw_hris_ids", None)
+    first, *others = message.split("the quality gate stopped publication", 1)[1].split(". ")
+    assert "raw_hris_ids: expect_table_row_count_to_be_between: observed 0" in first
+    assert "The HRIS export holds nobody" in message
 
 
 @pytest.fixture
@@ -217,10 +232,10 @@ def test_org_health_findings_warn_without_stopping_the_run(tmp_path):
     assert con.execute("SELECT DISTINCT severity FROM quality.expectation_results WHERE NOT success").fetchall() == [
         ("warning",)
     ]
-    # Every data-error expectation passed and was recorded: 12 suites with 23 error expectations.
+    # Every data-error expectation passed and was recorded: 12 suites with 24 error expectations.
     assert con.execute(
         "SELECT count(DISTINCT suite), count(*) FROM quality.expectation_results WHERE severity = 'error' AND success"
-    ).fetchone() == (12, 23)
+    ).fetchone() == (12, 24)
 
 
 @pytest.mark.slow
