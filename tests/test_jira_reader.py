@@ -5,7 +5,7 @@ in the comments, not copied from a run.
 """
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -456,3 +456,32 @@ def test_jira_identity_key(con):
         "jira_identity_key(NULL, NULL, 'Hana'), "
         "jira_identity_key(NULL, NULL, NULL)"
     ).fetchone() == ("acc-1", "email:hana@x.example", "name:Hana", None)
+
+
+def test_issue_keys_that_differ_only_in_case_are_one_issue(con):
+    """Staging and quarantine compare keys as Jira does, without case: a link to ops-1 finds OPS-1."""
+    from orghealth.sql_models import build, ensure_tables, model
+
+    con.execute("CREATE SCHEMA raw; CREATE SCHEMA staging")
+    ensure_tables(con, "raw.jira_issues", "raw.jira_issue_links", "raw.rejected_rows")
+    con.execute(
+        "INSERT INTO raw.jira_issues (source_file, source_line, issue_key, issue_id, issue_type, status, created, "
+        "updated, parent, epic_link) VALUES "
+        "('a.csv', 2, 'OPS-1', '1', 'Story', 'Done', '01/Oct/26 9:00 AM', '02/Oct/26 9:00 AM', NULL, 'ops-9'), "
+        "('a.csv', 3, 'ops-2', '2', 'Sub-task', 'Done', '01/Oct/26 9:00 AM', '02/Oct/26 9:00 AM', 'ops-1', NULL)"
+    )
+    con.execute(
+        "INSERT INTO raw.jira_issue_links VALUES ('a.csv', 2, 'OPS-1', 'Blocks', 'outward', 'ops-2'), "
+        "('a.csv', 3, 'ops-2', 'Blocks', 'inward', 'OPS-1')"
+    )
+    params = {"as_of": date(2026, 11, 20)}
+    build(con, model("staging.jira_issues"), params)
+    build(con, model("staging.jira_issue_links"), params)
+    assert con.execute("SELECT issue_key, parent_key, epic_key FROM staging.jira_issues ORDER BY 1").fetchall() == [
+        ("OPS-1", None, "OPS-9"),
+        ("OPS-2", "OPS-1", None),
+    ]
+    # Listed on both issues, in two spellings: one link.
+    assert con.execute("SELECT from_issue_key, to_issue_key FROM staging.jira_issue_links").fetchall() == [
+        ("OPS-1", "OPS-2")
+    ]

@@ -8,7 +8,7 @@ WITH ranked AS (
         first_value(source_file || ' line ' || source_line) OVER same_key AS kept
     FROM raw.jira_issues
     WINDOW same_key AS (
-        PARTITION BY issue_key ORDER BY jira_timestamp(updated) DESC NULLS LAST, source_file, source_line
+        PARTITION BY upper(trim(issue_key)) ORDER BY jira_timestamp(updated) DESC NULLS LAST, source_file, source_line
     )
 )
 SELECT source_file, source_line, 'created' AS field, created AS value,

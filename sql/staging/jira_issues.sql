@@ -1,7 +1,7 @@
 -- One row per Jira issue: raw.jira_issues typed, quarantined rows (and duplicate copies) left out.
 -- column source_file: Jira export the issue came from.
 -- column source_line: Line (CSV) or position in the issues array (JSON) of the issue.
--- column issue_key: Issue key.
+-- column issue_key: Issue key, upper-cased (Jira treats ops-1 and OPS-1 as one issue).
 -- column issue_id: Jira's numeric issue id.
 -- column summary: Summary.
 -- column issue_type: Issue type name.
@@ -32,7 +32,7 @@
 SELECT
     i.source_file,
     i.source_line,
-    i.issue_key,
+    upper(trim(i.issue_key)) AS issue_key,
     i.issue_id,
     i.summary,
     i.issue_type,
@@ -55,9 +55,10 @@ SELECT
     jira_timestamp(i.created) AS created_at,
     jira_timestamp(i.updated) AS updated_at,
     jira_timestamp(i.resolved) AS resolved_at,
-    coalesce(i.parent_key, CASE WHEN NOT regexp_full_match(i.parent, '\d+') THEN i.parent END) AS parent_key,
+    upper(trim(coalesce(i.parent_key, CASE WHEN NOT regexp_full_match(i.parent, '\d+') THEN i.parent END)))
+        AS parent_key,
     coalesce(i.parent_id, CASE WHEN regexp_full_match(i.parent, '\d+') THEN i.parent END) AS parent_id,
-    i.epic_link AS epic_key,
+    upper(trim(i.epic_link)) AS epic_key,
     i.story_points::DOUBLE AS story_points,
     coalesce(i.labels, []) AS labels,
     coalesce(i.components, []) AS components,
