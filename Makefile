@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: setup demo test test-fast lint format serve clean
+.PHONY: setup demo test test-fast lint format serve serve-stop clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -34,8 +34,19 @@ format: setup
 	$(RUN) ruff check --fix .
 
 PORT ?= 3000
+# dagster dev runs in a process group of its own, recorded in dagster_home/serve.pid, so that Ctrl-C (or a signal to
+# the recipe's shell) and `make serve-stop` stop every process it started, not make alone.
 serve: setup  ## Dagster's UI on http://127.0.0.1:$(PORT): the assets, their lineage and partitions; runs and backfills.
-	mkdir -p dagster_home && DAGSTER_HOME=$(CURDIR)/dagster_home $(RUN) dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT)
+	@mkdir -p dagster_home
+	@trap 'kill -TERM -- -$$(cat dagster_home/serve.pid) 2>/dev/null; wait' TERM INT HUP; \
+	DAGSTER_HOME=$(CURDIR)/dagster_home setsid $(RUN) dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT) & \
+	echo $$! > dagster_home/serve.pid; wait $$!; rm -f dagster_home/serve.pid
+
+serve-stop:  ## Stop a `make serve` running in the background, and every process it started.
+	@pid=$$(cat dagster_home/serve.pid 2>/dev/null) || { echo "no make serve is running here"; exit 0; }; \
+	kill -TERM -- -$$pid 2>/dev/null; \
+	for i in $$(seq 20); do kill -0 -- -$$pid 2>/dev/null || break; sleep 0.5; done; \
+	kill -KILL -- -$$pid 2>/dev/null; rm -f dagster_home/serve.pid; echo "make serve stopped"
 
 clean:
 	rm -rf data/ dagster_home/ .pytest_cache .ruff_cache

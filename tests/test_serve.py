@@ -303,3 +303,31 @@ def test_make_serve_launches_a_partitioned_run_through_graphql(server: Server) -
         assert leaders > 0
     finally:
         con.close()
+
+    # `make serve-stop` stops make serve and every process it started, and says so.
+    stopped = subprocess.run(
+        ["make", "serve-stop"], cwd=server.clone, env=clean_env(), capture_output=True, text=True, timeout=60
+    )
+    assert stopped.returncode == 0 and "make serve stopped" in stopped.stdout, stopped.stdout + stopped.stderr
+    server.process.wait(timeout=30)  # make serve itself returns
+    deadline = time.monotonic() + 20
+    while (leftovers := _processes_of(server.clone)) and time.monotonic() < deadline:
+        time.sleep(0.5)  # processes killed a moment ago may still be on their way out
+    assert leftovers == [], leftovers
+
+
+def _processes_of(clone: Path) -> list[str]:
+    return [
+        cmdline
+        for proc in Path("/proc").iterdir()
+        if proc.name.isdigit()
+        for cmdline in [_cmdline(proc)]
+        if str(clone) in cmdline
+    ]
+
+
+def _cmdline(proc: Path) -> str:
+    try:
+        return (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
