@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -17,10 +16,9 @@ from typer.testing import CliRunner
 from pipelines.cli import app
 from pipelines.runner import RunFailed
 from tests.conftest import AS_OF, SMALL_ORG, run_small_org
+from tests.roads import LATER, blocked_config
 
 pytestmark = pytest.mark.slow
-
-LATER = date(2026, 11, 24)
 
 
 def digest(path: Path) -> str:
@@ -41,15 +39,6 @@ def leave_a_write_ahead_log(db: Path) -> None:
     assert db.with_name(db.name + ".wal").exists()
 
 
-def strict_org(tmp_path: Path) -> Path:
-    """The small org with a 1% rejected-share limit: its one bad HRIS row of 12 blocks publication."""
-    org = tmp_path / "strict_org"
-    shutil.copytree(SMALL_ORG, org)
-    config = org / "orghealth.yaml"
-    config.write_text(config.read_text().replace("max_rejected_share: 0.5", "max_rejected_share: 0.01"))
-    return config
-
-
 def test_a_failed_run_leaves_the_published_bytes_and_their_log_untouched(tmp_path):
     db = tmp_path / "orghealth.duckdb"
     wal = db.with_name(db.name + ".wal")
@@ -57,7 +46,7 @@ def test_a_failed_run_leaves_the_published_bytes_and_their_log_untouched(tmp_pat
     leave_a_write_ahead_log(db)
     before = digest(db), digest(wal)
     with pytest.raises(RunFailed, match="quality gate stopped publication"):
-        run_small_org(db, config=strict_org(tmp_path))
+        run_small_org(db, config=blocked_config(tmp_path))
     assert (digest(db), digest(wal)) == before
     # What the log holds is part of the published content: the next good run starts from it and keeps it.
     run_small_org(db)
