@@ -1,4 +1,4 @@
-"""The org config (pipelines/config.py): load_config validates the YAML and reports every problem at once."""
+"""The org config (orghealth/config.py): load_config validates the YAML and reports every problem at once."""
 
 import re
 from datetime import date

@@ -1,4 +1,4 @@
-"""The HRIS reader (assets/ingest/hris.py) and the CSV plumbing under it (assets/ingest/csv_files.py).
+"""The HRIS reader (orghealth/readers/hris.py) and the CSV plumbing under it (orghealth/readers/csv_files.py).
 
 Every file is written into tmp_path by the test that reads it, as bytes where the encoding matters, and
 every expected value is worked out by hand in the comment beside it.

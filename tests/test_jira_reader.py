@@ -1,4 +1,4 @@
-"""The Jira reader (assets/ingest/jira.py) over CSV and JSON exports, and the Jira macros in sql/macros.sql.
+"""The Jira reader (orghealth/readers/jira.py) over CSV and JSON exports, and the Jira macros in sql/macros.sql.
 
 Every export is written by hand into tmp_path by the test that reads it; expected values are worked out
 in the comments, not copied from a run.
