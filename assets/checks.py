@@ -74,7 +74,7 @@ def suite_checks(suite: Suite) -> dg.AssetChecksDefinition:
     def _check(context: dg.AssetCheckExecutionContext, orghealth: OrgHealthResource):
         settings = orghealth.settings
         with orghealth.connect() as con:
-            outcomes = orghealth.validate(con, suite, context.run.run_id)
+            outcomes = orghealth.validate(con, suite)
             record_outcomes(con, settings.as_of, context.run.run_id, outcomes)
         for severity in ("error", "warning"):
             mine = [o for o in outcomes if o.severity == severity]

@@ -60,12 +60,12 @@ class OrgHealthResource(dg.ConfigurableResource):
         if self._locked:
             locking.release(self.settings.db_path, self._run_id)
 
-    def validate(self, con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str) -> list[Outcome]:
+    def validate(self, con: duckdb.DuckDBPyConnection, suite: Suite) -> list[Outcome]:
         """Validate one expectation suite for the run's as_of; its Data Docs page is rendered at the run's end."""
         settings = self.settings
         self._validated = True
         return validate_suite(
-            con, suite, settings.config.model_dump(mode="json"), settings.as_of, run_id=run_id,
+            con, suite, settings.config.model_dump(mode="json"), settings.as_of, run_id=self._run_id,
             docs_dir=settings.docs_dir, baseline=self._baseline,
         )  # fmt: skip
 
