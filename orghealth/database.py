@@ -123,15 +123,14 @@ def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def publish(work: Path, db_path: Path) -> None:
-    """Replace the published file by the working copy, whole and atomically, and remove the working copy."""
+    """Move the working copy over the published file, whole and atomically (it sits beside it, on the same
+    file system, so the move is one rename and the database is never copied twice)."""
     with duckdb.connect(str(work)) as con:
-        con.execute("CHECKPOINT")  # fold the write-ahead log into the file before copying it
-    incoming = db_path.with_name(f".{db_path.name}.publishing")
-    shutil.copyfile(work, incoming)
+        con.execute("CHECKPOINT")  # fold the write-ahead log into the file before moving it
     # A log beside the published file belongs to the file being replaced; DuckDB would replay it on the new one.
     _wal(db_path).unlink(missing_ok=True)
-    os.replace(incoming, db_path)
-    _remove(work)
+    os.replace(work, db_path)
+    _wal(work).unlink(missing_ok=True)
 
 
 def query_read_only(db_path: Path, query: str, limit: int) -> tuple[list[str], list[tuple], int]:

@@ -54,9 +54,8 @@ def _layer_rank(key: dg.AssetKey) -> int:
     return LAYERS.index(schema) if schema in LAYERS else len(LAYERS)
 
 
-def _failure_message(result: dg.ExecuteInProcessResult, settings: RunSettings) -> str:
+def _failure_message(result: dg.ExecuteInProcessResult, settings: RunSettings, work: Path) -> str:
     gate = _failed_gate(result)
-    work = working_copy(settings.db_path, result.run_id)
     if gate:
         return (
             f"the quality gate stopped publication ({settings.db_path} is unchanged): "
@@ -98,9 +97,6 @@ def run_pipeline(settings: RunSettings, *, log_level: str = "CRITICAL") -> RunRe
         },
     )
     if not result.success:
-        raise RunFailed(
-            _failure_message(result, settings),
-            run_id=result.run_id,
-            work_path=working_copy(settings.db_path, result.run_id),
-        )
+        work = working_copy(settings.db_path, result.run_id)
+        raise RunFailed(_failure_message(result, settings, work), run_id=result.run_id, work_path=work)
     return RunResult(db_path=settings.db_path, run_id=result.run_id, settings=settings)
