@@ -2,7 +2,7 @@
 
 A run never writes the published file while it builds. It starts from a private working copy of the
 published file (`.NAME.runs/<run id>.duckdb` beside it), builds and checks everything there, and only its
-last step copies that working copy over the published file with one atomic rename. A run that fails or
+last step moves that working copy over the published file with one atomic rename. A run that fails or
 is killed leaves its working copy behind for inspection, and since every run seeds its own copy from the
 published file, nothing a failed run wrote can reach a later publication.
 """
