@@ -53,9 +53,11 @@ def _quarantine(
     by every run, so its rejects are too; they carry the as_of of the run that read them.
     """
     typed = query_frame(con, quarantine_query(table), params)
-    typed = typed.with_columns(
-        pl.col("field").replace_strict(extract.headers, default=pl.col("field")).alias("column_name")
-    ).select("source_file", "source_line", "column_name", "value", "reason", pl.col("record").cast(pl.String))
+    typed = (
+        typed.join(extract.column_names(), on=["source_file", "field"], how="left")
+        .with_columns(pl.coalesce("column_name", "field").alias("column_name"))
+        .select("source_file", "source_line", "column_name", "value", "reason", pl.col("record").cast(pl.String))
+    )
     rejects = pl.concat([extract.rejects_frame(), typed]).sort("source_file", "source_line")
     key, stamp = _bookkeeping_scope(settings, table)
     _replace_rows(con, "raw.rejected_rows", rejects, stamp=stamp, **key)

@@ -95,8 +95,24 @@ def seed_working_copy(db_path: Path, run_id: str) -> Path:
             if _wal(db_path).exists():
                 shutil.copyfile(_wal(db_path), _wal(work))
     except OSError as exc:
+        _remove(work)
         raise OrgHealthError(f"cannot prepare a working copy of {db_path} in {work.parent}: {exc.strerror}") from exc
+    _require_opens(work, db_path)
     return work
+
+
+def _require_opens(work: Path, db_path: Path) -> None:
+    """Open the fresh copy once, so a damaged published file is reported under its own name (not the copy's)
+    before any step builds on it."""
+    try:
+        duckdb.connect(str(work)).close()
+    except duckdb.Error as exc:
+        _remove(work)
+        reason = str(exc).splitlines()[0].replace(str(work), str(db_path))
+        raise OrgHealthError(
+            f"{db_path} is a DuckDB file that cannot be opened ({reason}); this run changed nothing. "
+            "Restore it from a backup, or move it away to start a new database"
+        ) from exc
 
 
 def _prune_failed_copies(folder: Path, keep: Path) -> None:

@@ -89,6 +89,23 @@ def test_a_database_path_that_is_no_duckdb_file_is_refused_by_run_and_validate(o
     assert not (org.parent / ".out.duckdb.runs").exists() and not (org.parent / ".out.duckdb.lock").exists()
 
 
+def test_a_damaged_duckdb_file_is_named_as_given_not_as_the_working_copy(org, tmp_path):
+    """Valid magic bytes, but the file ends after its header blocks: what a full disk or a half-copied backup
+    leaves. The error names the file the user gave; the copy it was found in is gone, and the bytes stay."""
+    import duckdb
+
+    db = org.parent / "out.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE t AS SELECT range AS i FROM range(100000)")
+    db.write_bytes(db.read_bytes()[:5000])
+    before = db.read_bytes()
+    result = run(org)
+    assert_refused(result, f"{db} is a DuckDB file that cannot be opened", "this run changed nothing")
+    assert ".out.runs" not in result.stderr
+    assert db.read_bytes() == before
+    assert list((org.parent / ".out.runs").iterdir()) == []
+
+
 def test_a_database_whose_folder_is_a_file_is_refused(org):
     (org.parent / "blocker").write_text("not a folder")
     result = orghealth("run", "--config", str(org), "--db", str(org.parent / "blocker" / "out.duckdb"))

@@ -152,6 +152,23 @@ def test_csv_rejects_name_line_and_reason(csv_export):
     assert issues.rejects[0].record == ["Broken", "CORE-4", "10004", "", "Bug"]
 
 
+def test_fields_are_named_as_each_file_exported_them(csv_export, json_page):
+    """raw.rejected_rows.column_name comes from this map: a CSV's own header (its spelling and case), a JSON
+    page's field path; the configured story-point fields are listed in the order they are tried."""
+    lower = write(csv_export.with_name("lower.csv"), JIRA_CSV.replace("Created,Updated", "CREATED,updated", 1))
+    issues, _ = read_jira([csv_export, lower, json_page], JiraConfig())
+    names = {(Path(f).name, field): column for f, field, column in issues.column_names().iter_rows()}
+    assert names[("export.csv", "created")] == "Created"
+    assert names[("export.csv", "story_points")] == "Custom field (Story Points)"
+    assert (names[("lower.csv", "created")], names[("lower.csv", "updated")]) == ("CREATED", "updated")
+    assert names[("lower.csv", "issue_key")] == "Issue key"
+    assert names[(json_page.name, "created")] == "fields.created"
+    assert names[(json_page.name, "resolved")] == "fields.resolutiondate"
+    assert names[(json_page.name, "story_points")] == (
+        "fields.customfield_10016 or fields.customfield_10026 or fields.customfield_10002"
+    )
+
+
 def test_csv_without_issue_key_is_not_a_jira_export(tmp_path):
     path = write(tmp_path / "other.csv", "Summary,Issue Type,Status,Created\nA,Task,To Do,01/Mar/26 9:00 AM\n")
     with pytest.raises(InputFileError) as info:

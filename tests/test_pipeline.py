@@ -47,9 +47,10 @@ def test_rejected_rows_name_file_line_column_and_reason(sql):
     )
     assert [r[:5] for r in rows] == [
         ("hris_people", "hris.csv", 13, "DateofHire", "31/31/2020"),
-        ("jira_issues", "export.csv", 11, "created", "31/Foo/26 1:00 PM"),
-        ("jira_issues", "export.csv", 11, "updated", "31/Foo/26 1:00 PM"),
-        ("jira_issues", "ops-page-002.json", 1, "issue_key", "OPS-1"),
+        # Jira rejects name the column as exported (a CSV header, a JSON field path), as HRIS rejects do.
+        ("jira_issues", "export.csv", 11, "Created", "31/Foo/26 1:00 PM"),
+        ("jira_issues", "export.csv", 11, "Updated", "31/Foo/26 1:00 PM"),
+        ("jira_issues", "ops-page-002.json", 1, "key", "OPS-1"),
     ]
     assert "hire date is not a date" in rows[0][5]
     assert "ops-page-001.json line 1 is kept" in rows[3][5]

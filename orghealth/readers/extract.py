@@ -49,8 +49,21 @@ class Extract:
     rejects: list[Reject] = field(default_factory=list)
     rows_read: dict[str, int] = field(default_factory=dict)  # records per file
     lines_read: dict[str, int | None] = field(default_factory=dict)  # physical lines after the header (CSV)
-    headers: dict[str, str] = field(default_factory=dict)  # canonical field -> header as exported
+    # per file, canonical field -> where it was read from: the header as exported, or a JSON field path
+    file_headers: dict[str, dict[str, str]] = field(default_factory=dict)
     notes: dict[str, Any] = field(default_factory=dict)  # how the file was read (encoding, date formats, ...)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Canonical field -> header, for an extract read from one file (the HRIS export)."""
+        (headers,) = self.file_headers.values()
+        return headers
+
+    def column_names(self) -> pl.DataFrame:
+        """(source_file, field, column_name): the exported name of each canonical field, file by file."""
+        rows = [(file, f, h) for file, headers in self.file_headers.items() for f, h in headers.items()]
+        return pl.DataFrame(rows, schema={"source_file": pl.String, "field": pl.String, "column_name": pl.String},
+                            orient="row")  # fmt: skip
 
     def rejects_frame(self) -> pl.DataFrame:
         return pl.DataFrame([r.as_row() for r in self.rejects], schema=REJECT_SCHEMA)

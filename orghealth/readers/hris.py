@@ -255,7 +255,9 @@ def read_hris(path: Path, config: HrisConfig) -> Extract:
         rejects=rejects,
         rows_read={file_name: read},
         lines_read={file_name: records.lines - header_record.last_line},
-        headers={"name": _name_header(names, header)} | {field: header[p] for field, p in columns.items()},
+        file_headers={
+            file_name: {"name": _name_header(names, header)} | {field: header[p] for field, p in columns.items()}
+        },
         notes={
             "encoding": source.encoding,
             "delimiter": source.delimiter,

@@ -53,6 +53,7 @@ CSV_HEADERS = {
     "labels": "Labels", "components": "Component/s", "sprints": "Sprint", "fix_versions": "Fix Version/s",
 }  # fmt: skip
 CSV_REQUIRED = ("issue_key", "issue_type", "status", "created")
+_JSON_FIELD_ID = re.compile(r"^[A-Za-z0-9_]+$")
 _LINK_HEADER = re.compile(r"^(Inward|Outward) issue link \((.+)\)$", re.IGNORECASE)
 
 
@@ -102,17 +103,23 @@ def read_jira(paths: list[Path], config: JiraConfig) -> tuple[Extract, pl.DataFr
     rejects: list[Reject] = []
     rows_read: dict[str, int] = {}
     lines_read: dict[str, int | None] = {}
+    file_headers: dict[str, dict[str, str]] = {}
     for path in jira_files(paths):
         reader = _read_json if path.suffix.lower() == ".json" else _read_csv
-        rows_read[str(path)], lines_read[str(path)] = reader(path, config, issues, links, rejects)
-    extract = Extract(rows=issues.frame(), rejects=rejects, rows_read=rows_read, lines_read=lines_read)
+        rows_read[str(path)], lines_read[str(path)], file_headers[str(path)] = reader(
+            path, config, issues, links, rejects
+        )
+    extract = Extract(
+        rows=issues.frame(), rejects=rejects, rows_read=rows_read, lines_read=lines_read, file_headers=file_headers
+    )
     return extract, links.frame()
 
 
 def _read_csv(
     path: Path, config: JiraConfig, issues: FrameBuilder, links: FrameBuilder, rejects: list
-) -> tuple[int, int]:
-    """Read one CSV export; return its records and the physical lines they took (descriptions span lines)."""
+) -> tuple[int, int, dict[str, str]]:
+    """Read one CSV export; return its records, the physical lines they took (descriptions span lines) and
+    the header each field was read from."""
     source = open_csv(path)
     records = CsvRecords(source)
     stream = iter(records)
@@ -138,6 +145,8 @@ def _read_csv(
     epic_link = [p for name in config.epic_link_fields for p in positions(name)]
     link_columns = [(i, m[2], m[1].lower()) for i, name in enumerate(header) if (m := _LINK_HEADER.match(name))]
     file_name = str(path)
+    read_from = {f: header[p] for f, p in single.items()}
+    read_from |= {f: header[ps[0]] for f, ps in (("story_points", story_points), ("epic_link", epic_link)) if ps}
 
     read = 0
     for line, _, fields in stream:
@@ -149,7 +158,7 @@ def _read_csv(
             continue
         key = fields[single["issue_key"]].strip()
         if not key:
-            rejects.append(Reject(file_name, line, "Issue key", None, "issue key is blank", fields[:5]))
+            rejects.append(Reject(file_name, line, read_from["issue_key"], None, "issue key is blank", fields[:5]))
             continue
         row = {f: (fields[p].strip() or None) for f, p in single.items()}
         row |= {f: [v.strip() for p in ps if (v := fields[p]).strip()] for f, ps in multi.items()}
@@ -160,7 +169,7 @@ def _read_csv(
             if other := fields[position].strip():
                 links.append({"source_file": file_name, "source_line": line, "issue_key": key,
                               "link_type": link_type, "direction": direction, "linked_issue_key": other})  # fmt: skip
-    return read, records.lines - header_record.last_line
+    return read, records.lines - header_record.last_line, read_from
 
 
 class UnexpectedJsonValue(Exception):
@@ -286,10 +295,27 @@ def _json_links(issue: dict) -> list[dict]:
     return links
 
 
+def _json_paths(config: JiraConfig) -> dict[str, str]:
+    """Where a search page holds the fields that SQL checks, as paths a person finds in the JSON."""
+    return {
+        "issue_key": "key",
+        "created": "fields.created",
+        "updated": "fields.updated",
+        "resolved": "fields.resolutiondate",
+        "story_points": _field_paths(config.story_points_fields),
+        "epic_link": _field_paths(config.epic_link_fields),
+    }
+
+
+def _field_paths(names: list[str]) -> str:
+    """The configured names that can be JSON field ids (the others are CSV headers), as paths."""
+    return " or ".join(f"fields.{name}" for name in names if _JSON_FIELD_ID.match(name))
+
+
 def _read_json(
     path: Path, config: JiraConfig, issues: FrameBuilder, links: FrameBuilder, rejects: list
-) -> tuple[int, None]:
-    """Read one search page; return its issues (a JSON page has no lines to count)."""
+) -> tuple[int, None, dict[str, str]]:
+    """Read one search page; return its issues (a JSON page has no lines to count) and the field paths."""
     try:
         page = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -313,4 +339,4 @@ def _read_json(
         issues.append({"source_file": file_name, "source_line": position, **row})
         for link in issue_links:
             links.append({"source_file": file_name, "source_line": position, "issue_key": row["issue_key"], **link})
-    return len(page["issues"]), None
+    return len(page["issues"]), None, _json_paths(config)
