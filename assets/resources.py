@@ -24,6 +24,7 @@ from orghealth.sample_org import SAMPLE_CONFIG
 from orghealth.settings import RunSettings, resolve_settings
 
 PARTITION_TAG = "dagster/partition"
+WARNING_PREFIX = "orghealth warning: "  # how the runner tells the resource's warnings for people from Dagster's
 
 
 class OrgHealthResource(dg.ConfigurableResource):
@@ -39,6 +40,7 @@ class OrgHealthResource(dg.ConfigurableResource):
     _validated: bool = PrivateAttr(default=False)
     _locked: bool = PrivateAttr(default=False)
     _baseline: dict[str, int | None] | None = PrivateAttr(default=None)
+    _out_of_space: str | None = PrivateAttr(default=None)  # why no later step may write (the disk is full)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Resolve the settings once per run: the partition key is the as_of, every path becomes absolute."""
@@ -55,10 +57,14 @@ class OrgHealthResource(dg.ConfigurableResource):
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         """After the last step, whether the run passed or was blocked: render the Data Docs of its checks once."""
-        if self._validated:
-            build_data_docs(self.settings.docs_dir)
-        if self._locked:
-            locking.release(self.settings.db_path, self._run_id)
+        try:
+            if self._validated:
+                build_data_docs(self.settings.docs_dir)
+        except OrgHealthError as exc:  # the tables are published or blocked already; the docs are a view of them
+            context.log.warning(f"{WARNING_PREFIX}Data Docs not written: {exc}")
+        finally:
+            if self._locked:
+                locking.release(self.settings.db_path, self._run_id)
 
     def validate(self, con: duckdb.DuckDBPyConnection, suite: Suite) -> list[Outcome]:
         """Validate one expectation suite for the run's as_of; its Data Docs page is rendered at the run's end."""
@@ -81,6 +87,8 @@ class OrgHealthResource(dg.ConfigurableResource):
         sets resources up once more after the last step, which must not copy the database again)."""
         if self._run_id is None:
             raise dg.DagsterInvariantViolationError("OrgHealthResource is used outside a run")
+        if self._out_of_space:
+            raise dg.Failure(description=self._out_of_space, allow_retries=False)
         try:
             if not self._locked:  # the first step to touch the database takes its lock, for the whole run
                 locking.acquire(self.settings.db_path, self._run_id)
@@ -96,11 +104,30 @@ class OrgHealthResource(dg.ConfigurableResource):
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """The run's working database, read-write, with the schemas present and the macros loaded."""
-        with database.connect(self.work_path) as con:
+        work = self.work_path
+        with self._while_writing(work), database.connect(work) as con:
             yield con
 
     def publish(self) -> None:
-        database.publish(self.work_path, self.settings.db_path)
+        work = self.work_path
+        with self._while_writing(work):
+            database.publish(work, self.settings.db_path)
+
+    @contextmanager
+    def _while_writing(self, work: Path) -> Iterator[None]:
+        """Turn a full disk into one clear failure, for this step and every later one."""
+        try:
+            yield
+        except duckdb.Error as exc:
+            if not database.is_out_of_space(exc):
+                raise
+            database.discard(work)  # a copy that filled the disk is of no use to inspect, and holds the space
+            self._out_of_space = (
+                f"the disk holding {work.parent} is full ({str(exc).splitlines()[0]}); the run's working copy needs "
+                f"room for {self.settings.db_path} and what the run adds. {self.settings.db_path} is unchanged; free "
+                "some space and run again"
+            )
+            raise dg.Failure(description=self._out_of_space, allow_retries=False) from exc
 
     @classmethod
     def from_env(cls) -> OrgHealthResource:

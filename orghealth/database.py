@@ -70,7 +70,8 @@ def _wal(path: Path) -> Path:
     return path.with_name(path.name + ".wal")
 
 
-def _remove(path: Path) -> None:
+def discard(path: Path) -> None:
+    """Remove a database file and its write-ahead log."""
     for file in (path, _wal(path)):
         file.unlink(missing_ok=True)
 
@@ -95,7 +96,7 @@ def seed_working_copy(db_path: Path, run_id: str) -> Path:
             if _wal(db_path).exists():
                 shutil.copyfile(_wal(db_path), _wal(work))
     except OSError as exc:
-        _remove(work)
+        discard(work)
         raise OrgHealthError(f"cannot prepare a working copy of {db_path} in {work.parent}: {exc.strerror}") from exc
     _require_opens(work, db_path)
     return work
@@ -107,12 +108,17 @@ def _require_opens(work: Path, db_path: Path) -> None:
     try:
         duckdb.connect(str(work)).close()
     except duckdb.Error as exc:
-        _remove(work)
+        discard(work)
         reason = str(exc).splitlines()[0].replace(str(work), str(db_path))
         raise OrgHealthError(
             f"{db_path} is a DuckDB file that cannot be opened ({reason}); this run changed nothing. "
             "Restore it from a backup, or move it away to start a new database"
         ) from exc
+
+
+def is_out_of_space(exc: BaseException) -> bool:
+    """Whether DuckDB failed because the file system is full (DuckDB reports it as text, not as an errno)."""
+    return "No space left on device" in str(exc) or "Disk quota exceeded" in str(exc)
 
 
 def _prune_failed_copies(folder: Path, keep: Path) -> None:
@@ -122,7 +128,7 @@ def _prune_failed_copies(folder: Path, keep: Path) -> None:
         reverse=True,
     )
     for old in copies[KEEP_FAILED_COPIES:]:
-        _remove(old)
+        discard(old)
 
 
 @contextmanager

@@ -18,6 +18,8 @@ from orghealth.config import OrgConfig, load_config
 from orghealth.database import check_location
 from orghealth.errors import ConfigError
 from orghealth.files import require_regular_file
+from orghealth.readers.hris import check_header as check_hris_header
+from orghealth.readers.jira import check_headers as check_jira_headers
 
 DEFAULT_DB = Path("data/orghealth.duckdb")
 
@@ -98,9 +100,8 @@ def resolve_settings(
         jira_paths=[_absolute(p) for p in jira],
     )
     check_location(settings.db_path)
-    if require_exports:  # before Dagster starts: a wrong path is reported in a second, not after the start-up
+    if require_exports:  # before Dagster starts: a wrong path or header is reported in a second, not after start-up
         require_regular_file(settings.hris_path, "HRIS export")
-        for path in settings.jira_paths:
-            if not path.is_dir():
-                require_regular_file(path, "Jira export")
+        check_hris_header(settings.hris_path, config.hris)
+        check_jira_headers(settings.jira_paths)
     return settings

@@ -52,6 +52,8 @@ def _run(config: Path, *, hris: Path | None, jira: list[Path] | None, db: Path |
         typer.secho(f"orghealth: {exc}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1) from None
     typer.echo(summarize(result.db_path, settings.as_of))
+    for warning in result.warnings:
+        typer.secho(f"orghealth: warning: {warning}", err=True, fg=typer.colors.YELLOW)
 
 
 @app.command()

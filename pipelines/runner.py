@@ -13,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.partitions import PARTITIONS_START, as_of_partitions
+from assets.resources import WARNING_PREFIX
 from orghealth.database import working_copy
 from orghealth.errors import OrgHealthError
 from orghealth.settings import RunSettings
@@ -34,6 +35,16 @@ class RunResult:
     db_path: Path
     run_id: str
     settings: RunSettings
+    warnings: list[str]  # what the run logged as a warning for people (e.g. Data Docs it could not write)
+
+
+def _warnings(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """The warnings orghealth's resource logged for people, in the order they were logged."""
+    return [
+        entry.user_message.removeprefix(WARNING_PREFIX)
+        for entry in instance.all_logs(run_id)
+        if entry.dagster_event is None and entry.user_message.startswith(WARNING_PREFIX)
+    ]
 
 
 def _failed_gate(result: dg.ExecuteInProcessResult) -> list[str]:
@@ -96,7 +107,9 @@ def run_pipeline(settings: RunSettings, *, log_level: str = "CRITICAL") -> RunRe
             "loggers": {"console": {"config": {"log_level": log_level}}},
         },
     )
+    warnings = _warnings(instance, result.run_id)
     if not result.success:
         work = working_copy(settings.db_path, result.run_id)
-        raise RunFailed(_failure_message(result, settings, work), run_id=result.run_id, work_path=work)
-    return RunResult(db_path=settings.db_path, run_id=result.run_id, settings=settings)
+        message = " ".join([_failure_message(result, settings, work), *warnings])
+        raise RunFailed(message, run_id=result.run_id, work_path=work)
+    return RunResult(db_path=settings.db_path, run_id=result.run_id, settings=settings, warnings=warnings)

@@ -106,6 +106,26 @@ def test_a_damaged_duckdb_file_is_named_as_given_not_as_the_working_copy(org, tm
     assert list((org.parent / ".out.runs").iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("export", "old", "new", "message"),
+    [
+        ("hris.csv", "DateofHire", "Joined", "hris.csv: required field hire_date not found; looked for headers "
+         "'Hire Date', 'DateofHire'"),
+        ("jira/export.csv", "Issue key,", "Key,", "export.csv: not a Jira CSV export: required field(s) issue_key "
+         "(header 'Issue key') not found"),
+    ],
+    ids=["hris", "jira"],
+)  # fmt: skip
+def test_a_missing_column_is_refused_before_the_run_starts(org, export, old, new, message):
+    """Only the header row is read: the run never starts, so no lock or working copy is made."""
+    path = org.parent / export
+    header, rest = path.read_text(encoding="utf-8").split("\n", 1)
+    assert old in header
+    path.write_text(header.replace(old, new) + "\n" + rest, encoding="utf-8")
+    assert_refused(run(org), message)
+    assert not (org.parent / ".out.runs").exists() and not (org.parent / ".out.lock").exists()
+
+
 def test_a_database_whose_folder_is_a_file_is_refused(org):
     (org.parent / "blocker").write_text("not a folder")
     result = orghealth("run", "--config", str(org), "--db", str(org.parent / "blocker" / "out.duckdb"))

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import math
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -283,9 +286,44 @@ def validate_suite(
 
 
 def build_data_docs(docs_dir: Path) -> Path:
-    """Render Great Expectations' Data Docs for every validation kept for `docs_dir`; return the index page."""
-    _context(str(docs_dir)).build_data_docs(site_names=["orghealth"])
+    """Render Great Expectations' Data Docs for every validation kept for `docs_dir`; return the index page.
+
+    A folder that cannot be written (read-only, disk full) is an OrgHealthError naming it: Great Expectations
+    itself would log a traceback per page and carry on.
+    """
+    try:
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        probe = docs_dir / ".orghealth-write-test"
+        probe.write_bytes(b"\0" * 4096)
+        probe.unlink()
+    except OSError as exc:
+        raise OrgHealthError(f"cannot write the Data Docs in {docs_dir}: {exc.strerror}") from exc
+    with _collect_errors("great_expectations") as errors:
+        _context(str(docs_dir)).build_data_docs(site_names=["orghealth"])
+    if errors:
+        reason = next((line.strip() for line in errors[0].splitlines() if "Error" in line), errors[0].splitlines()[0])
+        raise OrgHealthError(f"the Data Docs in {docs_dir} are incomplete: {reason[:300]}")
     return docs_dir / "index.html"
+
+
+@contextmanager
+def _collect_errors(logger_name: str) -> Iterator[list[str]]:
+    """The messages `logger_name` logs at ERROR or above while the block runs, kept instead of printed."""
+    logger = logging.getLogger(logger_name)
+    errors: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            errors.append(record.getMessage())
+
+    handler, propagate = Collect(logging.ERROR), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield errors
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def _snapshot_to_check(con: duckdb.DuckDBPyConnection, db_path: Path, as_of: date | None) -> date:

@@ -221,6 +221,18 @@ def _name_header(names: NameColumns, header: list[str]) -> str:
     return f"{preferred}{header[names.first]} + {header[names.last]}"
 
 
+def check_header(path: Path, config: HrisConfig) -> None:
+    """Raise what `read_hris` would about the file's encoding and header, reading only the header row, so a
+    missing column is reported before anything starts."""
+    records = iter(CsvRecords(open_csv(path, config.encoding, config.delimiter)))
+    try:
+        header = read_header(records, path).fields
+    finally:
+        records.close()
+    map_headers(path, header, config.columns)
+    name_columns(path, header, config.columns)
+
+
 def read_hris(path: Path, config: HrisConfig) -> Extract:
     """Read an HRIS CSV into text columns named by canonical field, plus source_file and source_line."""
     source = open_csv(path, config.encoding, config.delimiter)

@@ -115,6 +115,30 @@ def read_jira(paths: list[Path], config: JiraConfig) -> tuple[Extract, pl.DataFr
     return extract, links.frame()
 
 
+def _require_columns(path: Path, header: list[str]) -> None:
+    present = {normalise_header(name) for name in header}
+    missing = [f for f in CSV_REQUIRED if normalise_header(CSV_HEADERS[f]) not in present]
+    if missing:
+        raise InputFileError(
+            f"{path}: not a Jira CSV export: required field(s) "
+            + ", ".join(f"{f} (header {CSV_HEADERS[f]!r})" for f in missing)
+            + " not found"
+        )
+
+
+def check_headers(paths: list[Path]) -> None:
+    """Raise what `read_jira` would about the CSV exports' encoding and header, reading only their header
+    rows, so a missing column is reported before anything starts. (A JSON page is checked when it is read.)"""
+    for path in jira_files(paths):
+        if path.suffix.lower() == ".json":
+            continue
+        records = iter(CsvRecords(open_csv(path)))
+        try:
+            _require_columns(path, read_header(records, path).fields)
+        finally:
+            records.close()
+
+
 def _read_csv(
     path: Path, config: JiraConfig, issues: FrameBuilder, links: FrameBuilder, rejects: list
 ) -> tuple[int, int, dict[str, str]]:
@@ -132,13 +156,7 @@ def _read_csv(
     def positions(name: str) -> list[int]:
         return by_name.get(normalise_header(name), [])
 
-    missing = [f for f in CSV_REQUIRED if not positions(CSV_HEADERS[f])]
-    if missing:
-        raise InputFileError(
-            f"{path}: not a Jira CSV export: required field(s) "
-            + ", ".join(f"{f} (header {CSV_HEADERS[f]!r})" for f in missing)
-            + " not found"
-        )
+    _require_columns(path, header)
     single = {f: positions(h)[0] for f, h in CSV_HEADERS.items() if f not in LIST_FIELDS and positions(h)}
     multi = {f: positions(CSV_HEADERS[f]) for f in LIST_FIELDS}
     story_points = [p for name in config.story_points_fields for p in positions(name)]
