@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 from pipelines.cli import app
 from pipelines.runner import RunFailed
 from tests.conftest import AS_OF, SMALL_ORG, run_small_org
-from tests.roads import LATER, blocked_config
+from tests.roads import LATER, ROOT, blocked_config, clean_env
 
 pytestmark = pytest.mark.slow
 
@@ -59,43 +60,77 @@ def test_a_failed_run_leaves_the_published_bytes_and_their_log_untouched(tmp_pat
         con.close()
 
 
-def wait_for(path: Path, process: subprocess.Popen, seconds: float = 120) -> None:
+class Worker:
+    """A process of tests/run_worker.py: warm, it runs the job whenever asked."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.run_worker"], cwd=ROOT, env=clean_env(),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        self.pid = json.loads(self.process.stdout.readline())["pid"]
+
+    def start(self, db: Path, as_of: date) -> None:
+        self.process.stdin.write(json.dumps({"db": str(db), "as_of": as_of.isoformat()}) + "\n")
+        self.process.stdin.flush()
+
+    def answer(self) -> dict:
+        line = self.process.stdout.readline()
+        assert line, f"worker {self.pid} died"
+        return json.loads(line)
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
+def wait_for(path: Path, seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while not path.exists():
-        assert process.poll() is None, f"the first run ended before it took the lock: {process.communicate()}"
         assert time.monotonic() < deadline, f"{path} never appeared"
-        time.sleep(0.05)
+        time.sleep(0.01)
+
+
+def published_dates(db: Path) -> list[str]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return [d for (d,) in con.execute("SELECT DISTINCT as_of::VARCHAR FROM core.people ORDER BY 1").fetchall()]
+    finally:
+        con.close()
+
+
+ROUNDS = 6
 
 
 def test_two_runs_on_one_database_one_publishes_and_the_other_refuses(tmp_path):
+    """Two warm processes race ROUNDS times on one database, taking turns to go first. The second starts
+    while the first holds the lock: it refuses at once, naming the holder, and leaves nothing; the published
+    file holds exactly the winners' snapshots (each round's winner writes a date of its own, each loser
+    another), never anything of a loser."""
     db = tmp_path / "orghealth.duckdb"
     lock = tmp_path / ".orghealth.duckdb.lock"
-    for _ in range(2):
-        first = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.cli", "run", "--config", str(SMALL_ORG / "orghealth.yaml"),
-             "--db", str(db)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        try:
-            wait_for(lock, first)
-            with pytest.raises(RunFailed) as refused:
-                run_small_org(db, as_of=LATER)
-            out, err = first.communicate(timeout=600)
-        finally:
-            first.kill()
-        assert first.returncode == 0, err
-        message = str(refused.value)
-        assert message.startswith(f"{db} is being written by run ") and "this run changed nothing" in message
-        assert f"process {first.pid} on " in message
-        assert not refused.value.work_path.exists()  # the refused run made no working copy
-        assert not lock.exists()  # released by the run that held it
-        con = duckdb.connect(str(db), read_only=True)
-        try:  # exactly the first run's result: its as_of alone, with its 11 people; nothing of the refused run
-            assert con.execute("SELECT DISTINCT as_of::VARCHAR FROM core.people").fetchall() == [("2026-11-20",)]
-            assert con.execute("SELECT count(*) FROM core.people").fetchall() == [(11,)]
-        finally:
-            con.close()
+    workers = [Worker(), Worker()]
+    won: list[str] = []
+    try:
+        for round_ in range(ROUNDS):
+            first, second = workers[round_ % 2], workers[1 - round_ % 2]
+            winner_date, loser_date = date(2026, 11, 1 + round_), date(2026, 10, 1 + round_)
+            first.start(db, winner_date)
+            wait_for(lock)
+            second.start(db, loser_date)
+            refused, published = second.answer(), first.answer()
+            assert published == {"published": True, "pid": first.pid}, published
+            message = refused["error"]
+            assert not refused["published"] and message.startswith(f"{db} is being written by run "), refused
+            assert f"(process {first.pid} on " in message and "this run changed nothing" in message
+            won.append(winner_date.isoformat())
+            assert published_dates(db) == won  # exactly the winners' results
+            assert not lock.exists()  # released by the run that held it
+    finally:
+        for worker in workers:
+            worker.stop()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".orghealth.runs", "orghealth-data-docs", "orghealth.duckdb"]
+    assert list((tmp_path / ".orghealth.runs").iterdir()) == []  # the refused runs made no working copy
 
 
 def test_a_lock_left_by_a_killed_run_is_taken_over(tmp_path):
