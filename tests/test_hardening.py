@@ -99,7 +99,7 @@ def published_dates(db: Path) -> list[str]:
         con.close()
 
 
-ROUNDS = 6
+ROUNDS = 4
 
 
 def test_two_runs_on_one_database_one_publishes_and_the_other_refuses(tmp_path):
