@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: setup demo test test-fast lint format serve serve-stop clean
+.PHONY: setup demo test test-fast lint format serve serve-stop superset-install superset-server superset-stop clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -47,6 +47,19 @@ serve-stop:  ## Stop a `make serve` running in the background, and every process
 	kill -TERM -- -$$pid 2>/dev/null; \
 	for i in $$(seq 20); do kill -0 -- -$$pid 2>/dev/null || break; sleep 0.5; done; \
 	kill -KILL -- -$$pid 2>/dev/null; rm -f dagster_home/serve.pid; echo "make serve stopped"
+
+SUPERSET_PORT ?= 8088
+# Apache Superset runs from a venv of its own, .superset/venv (pins: superset/requirements.txt), apart from .venv: its
+# pins (SQLAlchemy 1.4, pandas 2.1, ...) cannot share one environment with the pipeline's. See superset/README.md.
+superset-install: $(UV)  ## Superset into .superset/venv; does nothing when superset/requirements.txt has not changed.
+	@UV=$(UV) superset/server.sh install
+
+superset-server: superset-install  ## Superset on http://127.0.0.1:$(SUPERSET_PORT) in the background (user admin/admin unless SUPERSET_ADMIN_USER/_PASSWORD).
+	@superset/server.sh init
+	@SUPERSET_PORT=$(SUPERSET_PORT) superset/server.sh start
+
+superset-stop:  ## Stop the Superset that `make superset-server` started, and every process it started.
+	@SUPERSET_PORT=$(SUPERSET_PORT) superset/server.sh stop
 
 clean:
 	rm -rf data/ dagster_home/ .pytest_cache .ruff_cache

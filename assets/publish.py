@@ -1,4 +1,5 @@
-"""Publish: copy the run's working database over the published one, atomically, once everything upstream passed.
+"""Publish: move the run's working database over the published one, atomically, once everything upstream
+passed, and with it the dashboard file built from it (orghealth/dashboard_file.py).
 
 Dagster's blocking checks stop the assets downstream of a failed check but not the checked asset's own
 write, so a run's working copy may hold tables that failed their checks; the published file never does,
@@ -24,11 +25,13 @@ from orghealth.sql_models import load_models
 )
 def published(orghealth: OrgHealthResource) -> dg.MaterializeResult:
     settings = orghealth.settings
-    orghealth.publish()
+    dashboard_rows = orghealth.publish()
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(settings.db_path)),
             "bytes": settings.db_path.stat().st_size,
+            "dashboard_file": dg.MetadataValue.path(str(settings.dashboard_path)),
+            "dashboard_rows": dg.MetadataValue.json(dashboard_rows),
             "as_of": settings.as_of.isoformat(),
             "data_docs": dg.MetadataValue.path(str(settings.docs_dir / "index.html")),
         }

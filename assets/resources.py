@@ -16,7 +16,7 @@ import dagster as dg
 import duckdb
 from pydantic import Field, PrivateAttr
 
-from orghealth import database, locking
+from orghealth import dashboard_file, database, locking
 from orghealth.errors import OrgHealthError
 from orghealth.quality.suites import Suite, load_suites
 from orghealth.quality.validate import Outcome, baseline_rows, build_data_docs, validate_suite
@@ -108,10 +108,15 @@ class OrgHealthResource(dg.ConfigurableResource):
         with self._while_writing(work), database.connect(work) as con:
             yield con
 
-    def publish(self) -> None:
-        work = self.work_path
-        with self._while_writing(work):
-            database.publish(work, self.settings.db_path)
+    def publish(self) -> dict[str, int]:
+        """Move the working copy over the published file, and the dashboard file built from it over the
+        dashboard file, together; return the dashboard file's row count per table."""
+        work, settings = self.work_path, self.settings
+        with self._while_writing(work), dashboard_file.staged(
+            work, settings.dashboard_path, settings.config, settings.pseudonym_key
+        ) as dashboard_rows:
+            database.publish(work, settings.db_path)
+        return dashboard_rows
 
     @contextmanager
     def _while_writing(self, work: Path) -> Iterator[None]:

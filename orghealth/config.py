@@ -175,6 +175,24 @@ class QualityConfig(StrictModel):
     max_drop: float = Field(default=0.3, ge=0, le=1)
 
 
+class PublishConfig(StrictModel):
+    """What the dashboard file (the only file Superset reads) holds, and how private it is."""
+
+    dashboard_database: Path | None = Field(
+        default=None, description="Default: NAME-dashboards.duckdb beside the published database."
+    )
+    pseudonymise: bool = Field(default=False, description="Replace people's names and ids by keyed hashes.")
+    pseudonymise_key_env: str = Field(
+        default="ORGHEALTH_PSEUDONYMISE_KEY", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="The environment variable that holds the HMAC key; never the key itself.",
+    )  # fmt: skip
+    named_roles: list[Literal["leaders", "stls"]] = Field(
+        default_factory=lambda: ["leaders", "stls"],
+        description="Who keeps their name when pseudonymising: the model holds leaders and STLs accountable by name.",
+    )
+    min_group_size: int = Field(default=3, ge=1, description="Smallest group whose HR-derived numbers are shown.")
+
+
 class OrgConfig(StrictModel):
     as_of: date | None = None
     database: Path | None = None
@@ -184,6 +202,7 @@ class OrgConfig(StrictModel):
     work_streams: list[WorkStream] = Field(default_factory=list)
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)
     quality: QualityConfig = Field(default_factory=QualityConfig)
+    publish: PublishConfig = Field(default_factory=PublishConfig)
 
     @field_validator("work_streams")
     @classmethod
@@ -205,6 +224,9 @@ class OrgConfig(StrictModel):
                 "database": absolute(self.database),
                 "hris": self.hris.model_copy(update={"path": absolute(self.hris.path)}),
                 "jira": self.jira.model_copy(update={"paths": [absolute(p) for p in self.jira.paths]}),
+                "publish": self.publish.model_copy(
+                    update={"dashboard_database": absolute(self.publish.dashboard_database)}
+                ),
             }
         )
 

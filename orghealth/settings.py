@@ -7,7 +7,8 @@ resolves it. Everything after this sees absolute paths only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,8 @@ class RunSettings:
     as_of: date
     hris_path: Path | None  # None only where no export is read (orghealth validate)
     jira_paths: list[Path]
+    dashboard_path: Path  # the dashboard file Superset reads, written beside the published one
+    pseudonym_key: bytes | None = field(default=None, repr=False)  # from the environment, never from a file
 
     @property
     def docs_dir(self) -> Path:
@@ -70,6 +73,32 @@ def _absolute(path: Path) -> Path:
     return Path(path).expanduser().absolute()
 
 
+MIN_KEY_LENGTH = 16
+
+
+def pseudonym_key(config: OrgConfig) -> bytes | None:
+    """The HMAC key for pseudonyms, from the environment variable the config names; None when the config
+    does not pseudonymise. There is no default key: a known key would make the hashes reversible by anyone."""
+    publish = config.publish
+    if not publish.pseudonymise:
+        return None
+    key = os.environ.get(publish.pseudonymise_key_env, "")
+    if len(key) < MIN_KEY_LENGTH:
+        state = "is not set" if not key else f"is shorter than {MIN_KEY_LENGTH} characters"
+        raise ConfigError(
+            f"publish.pseudonymise is on but the environment variable {publish.pseudonymise_key_env} {state}: "
+            "set it to a long random secret (e.g. `openssl rand -hex 32`), kept out of the config and of git; "
+            "orghealth refuses to pseudonymise with a default key"
+        )
+    return key.encode("utf-8")
+
+
+def _dashboard_path(config: OrgConfig, db_path: Path) -> Path:
+    if config.publish.dashboard_database is not None:
+        return _absolute(config.publish.dashboard_database)
+    return db_path.with_name(f"{db_path.stem}-dashboards{db_path.suffix or '.duckdb'}")
+
+
 def resolve_settings(
     config_path: Path,
     *,
@@ -91,15 +120,21 @@ def resolve_settings(
     jira = jira_paths or config.jira.paths
     if not jira and require_exports:
         raise ConfigError(f"no Jira export given: set jira.paths in {config_path} or pass --jira")
+    db_path = _absolute(db_path or config.database or DEFAULT_DB)
     settings = RunSettings(
         config=config,
         config_path=config_path,
-        db_path=_absolute(db_path or config.database or DEFAULT_DB),
+        db_path=db_path,
         as_of=as_of or config.as_of or date.today(),
         hris_path=None if hris is None else _absolute(hris),
         jira_paths=[_absolute(p) for p in jira],
+        dashboard_path=_dashboard_path(config, db_path),
+        pseudonym_key=pseudonym_key(config),
     )
     check_location(settings.db_path)
+    if settings.dashboard_path == settings.db_path:
+        raise ConfigError(f"publish.dashboard_database is the published database {db_path}: give it a file of its own")
+    check_location(settings.dashboard_path)
     if require_exports:  # before Dagster starts: a wrong path or header is reported in a second, not after start-up
         require_regular_file(settings.hris_path, "HRIS export")
         check_hris_header(settings.hris_path, config.hris)

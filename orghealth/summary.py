@@ -11,11 +11,12 @@ from orghealth.render import terminal_table
 from orghealth.sql_models import as_of_filter, load_models
 
 
-def summarize(db_path: Path, as_of: date) -> str:
+def summarize(db_path: Path, as_of: date, dashboard_path: Path | None = None) -> str:
     con = duckdb.connect(str(db_path), read_only=True)
     try:
+        dashboards = [f"dashboards: {dashboard_path} (what Superset reads)"] if dashboard_path else []
         sections = [
-            [f"database: {db_path}", f"as_of:    {as_of.isoformat()}"],
+            [f"database: {db_path}", f"as_of:    {as_of.isoformat()}", *dashboards],
             _row_counts(con, as_of),
             _identity_match(con, as_of),
             _org_health(con, as_of),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -39,7 +40,8 @@ Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show Dagster's l
 
 
 def _run(config: Path, *, hris: Path | None, jira: list[Path] | None, db: Path | None, as_of: str | None,
-         verbose: bool) -> None:  # fmt: skip
+         verbose: bool, history_weeks: int = 1) -> None:  # fmt: skip
+    """Run the job for as_of, after the `history_weeks - 1` weekly dates before it (oldest first)."""
     from orghealth.settings import resolve_settings
     from orghealth.summary import summarize
 
@@ -47,11 +49,15 @@ def _run(config: Path, *, hris: Path | None, jira: list[Path] | None, db: Path |
         settings = resolve_settings(config, db_path=db, as_of=_parse_date(as_of), hris_path=hris, jira_paths=jira)
         from pipelines.runner import run_pipeline  # Dagster starts only once the settings are known to be usable
 
-        result = run_pipeline(settings, log_level="INFO" if verbose else "CRITICAL")
+        dates = [settings.as_of - timedelta(weeks=back) for back in range(history_weeks - 1, -1, -1)]
+        for number, day in enumerate(dates, start=1):
+            if len(dates) > 1:
+                typer.echo(f"snapshot {day.isoformat()} ({number} of {len(dates)})", err=True)
+            result = run_pipeline(replace(settings, as_of=day), log_level="INFO" if verbose else "CRITICAL")
     except OrgHealthError as exc:
         typer.secho(f"orghealth: {exc}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1) from None
-    typer.echo(summarize(result.db_path, settings.as_of))
+    typer.echo(summarize(result.db_path, settings.as_of, settings.dashboard_path))
     for warning in result.warnings:
         typer.secho(f"orghealth: warning: {warning}", err=True, fg=typer.colors.YELLOW)
 
@@ -80,11 +86,20 @@ def run(
 
 
 @app.command()
-def demo(db: Db = None, as_of: AsOf = None, verbose: Verbose = False) -> None:
-    """Run the whole job on the embedded sample organisation (what `make demo` calls)."""
+def demo(
+    db: Db = None,
+    as_of: AsOf = None,
+    weeks: Annotated[
+        int,
+        typer.Option("--weeks", min=1, max=52, help="Weekly snapshots to build, ending at as_of."),
+    ] = 12,
+    verbose: Verbose = False,
+) -> None:
+    """Run the whole job on the embedded sample organisation (what `make demo` calls), once per week for the
+    last --weeks weeks."""
     from orghealth.sample_org import SAMPLE_CONFIG
 
-    _run(SAMPLE_CONFIG, hris=None, jira=None, db=db, as_of=as_of, verbose=verbose)
+    _run(SAMPLE_CONFIG, hris=None, jira=None, db=db, as_of=as_of, verbose=verbose, history_weeks=weeks)
 
 
 @app.command()

@@ -26,12 +26,32 @@ PLANTED = json.loads((SAMPLE_DIR / "planted.json").read_text(encoding="utf-8"))
 def demo(tmp_path_factory):
     db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     result = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "demo", "--db", str(db)], capture_output=True, text=True, timeout=600
-    )
+        [sys.executable, "-m", "pipelines.cli", "demo", "--db", str(db), "--weeks", "2"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    con = duckdb.connect(str(db), read_only=True)
+    # Two weekly snapshots, oldest first, so trends have a line (the default is 12 weeks).
+    assert result.stderr.splitlines() == ["snapshot 2026-11-13 (1 of 2)", "snapshot 2026-11-20 (2 of 2)"]
+    con = latest_snapshot(db)
     yield result.stdout, con
     con.close()
+
+
+def latest_snapshot(db: Path) -> duckdb.DuckDBPyConnection:
+    """A connection where every table of `db` reads as its latest as_of only (the tests below describe one
+    snapshot; the demo builds several): views of the same names over the attached file."""
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{db}' AS demo (READ_ONLY)")
+    tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'demo'").fetchall()
+    for schema, table in tables:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        has_as_of = con.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE database_name = 'demo' AND schema_name = $s "
+            "AND table_name = $t AND column_name = 'as_of'", {"s": schema, "t": table}
+        ).fetchone()[0]  # fmt: skip
+        latest = f" WHERE as_of = (SELECT max(as_of) FROM demo.{schema}.{table})" if has_as_of else ""
+        con.execute(f"CREATE VIEW {schema}.{table} AS SELECT * FROM demo.{schema}.{table}{latest}")
+    return con
 
 
 def one(con, sql, params=None):

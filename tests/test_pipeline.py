@@ -23,9 +23,10 @@ Jira (jira/: export.csv with repeated Labels and Blocks columns, two JSON search
 
 from datetime import datetime
 
+import duckdb
 import pytest
 
-from orghealth.sql_models import SQL_DIR
+from orghealth.sql_models import LAYERS, SQL_DIR
 from tests.conftest import AS_OF
 
 pytestmark = pytest.mark.slow
@@ -182,8 +183,24 @@ def test_every_table_and_column_is_documented(sql):
     assert undocumented == []
     tables = sql("SELECT schema_name || '.' || table_name, comment FROM duckdb_tables() "
                  "WHERE schema_name IN ('raw', 'staging', 'core', 'marts', 'quality')")  # fmt: skip
-    sql_files = {f"{p.parent.name}.{p.stem}" for p in SQL_DIR.glob("*/*.sql") if p.parent.name != "quarantine"}
+    sql_files = {f"{p.parent.name}.{p.stem}" for p in SQL_DIR.glob("*/*.sql") if p.parent.name in LAYERS}
     assert {table for table, _ in tables} == sql_files
     assert len(sql_files) == 34  # 8 raw, 5 staging, 11 core, 9 marts, 1 quality
     assert all(comment for _, comment in tables)
     assert sql("SELECT comment FROM duckdb_tables() WHERE table_name = 'teams'")[0][0].startswith("One row per team")
+
+
+def test_the_dashboard_file_is_written_beside_the_database_and_documented(small_org_db):
+    dashboards = small_org_db.with_name("orghealth-dashboards.duckdb")
+    con = duckdb.connect(str(dashboards), read_only=True)
+    try:
+        assert con.execute("SELECT schema_name || '.' || table_name || '.' || column_name FROM duckdb_columns() "
+                           "WHERE NOT internal AND (comment IS NULL OR comment = '')").fetchall() == []  # fmt: skip
+        assert con.execute("SELECT count(*), count(comment) FROM duckdb_tables()").fetchall() == [(12, 12)]
+        # The same as_of and teams as the published marts; the people split across streams only per team.
+        assert con.execute("SELECT DISTINCT as_of::VARCHAR FROM marts.team_size").fetchall() == [("2026-11-20",)]
+        assert con.execute("SELECT sum(engineers) FROM marts.shared_people_by_team").fetchall() == con.execute(
+            "SELECT engineers_with_work FROM marts.org_health"
+        ).fetchall()
+    finally:
+        con.close()

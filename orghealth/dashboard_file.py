@@ -1,0 +1,140 @@
+"""The dashboard file: the only database Superset reads, holding what dashboards need and nothing more.
+
+The published database keeps raw HRIS rows (names, emails, termination dates) for analysts with access to
+it; Superset users must not reach those through SQL Lab. So each successful run also writes a second
+DuckDB file built from the published tables by the queries in sql/dashboards/, under the `publish:` rules:
+
+- no raw HR records: no emails, termination dates or per-person employment types; no per-person work rows
+  (marts.shared_people becomes marts.shared_people_by_team, pooled over small teams);
+- HR-derived counts (contractors) hidden for groups under `publish.min_group_size`, with the next smallest
+  groups hidden too until the hidden ones hold that many people, so no subtraction yields one group;
+- with `publish.pseudonymise`, people outside `publish.named_roles` appear as a keyed hash of their
+  employee id (HMAC-SHA256, key from the environment): stable across runs, so trends still join.
+
+The file is written beside its final path and renamed into place, so a reader never sees half of it, and
+an open Superset connection (read-only, per query) never blocks the nightly write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from orghealth.config import OrgConfig
+from orghealth.database import discard
+from orghealth.sql_models import SQL_DIR, SqlModel, apply_comments, execute, model, parse_model
+
+DASHBOARD_SQL = SQL_DIR / "dashboards"
+PSEUDONYM_PREFIX = "p-"
+
+
+def dashboard_models() -> list[SqlModel]:
+    """The tables of the dashboard file, one query each under sql/dashboards/<schema>/."""
+    return [parse_model(path) for path in sorted(DASHBOARD_SQL.glob("*/*.sql"))]
+
+
+def pseudonym(key: bytes, employee_id: str) -> str:
+    """A person's stable stand-in: the first 12 hex digits of HMAC-SHA256(key, employee id)."""
+    return PSEUDONYM_PREFIX + hmac.new(key, employee_id.encode("utf-8"), hashlib.sha256).hexdigest()[:12]
+
+
+def _named(con: duckdb.DuckDBPyConnection, roles: list[str]) -> set[str]:
+    """Employee ids of the people whose roles keep their names: leaders (anyone who manages a team or heads a
+    leader_focus row) and STLs."""
+    queries = {
+        "leaders": "SELECT leader_id FROM src.marts.leader_focus UNION SELECT manager_id FROM src.core.teams",
+        "stls": "SELECT stl_id FROM src.marts.stream_ownership",
+    }
+    return {i for role in roles for (i,) in con.execute(queries[role]).fetchall() if i is not None}
+
+
+def _labels(con: duckdb.DuckDBPyConnection, config: OrgConfig, key: bytes | None) -> None:
+    """Create the temporary label tables sql/dashboards/macros.sql reads: who is shown as what."""
+    people = con.sql("SELECT employee_id, arg_max(name, as_of) AS name FROM src.core.people GROUP BY employee_id").pl()
+    if key is None:
+        labels = people.with_columns(person_id=pl.col("employee_id"), person_name=pl.col("name"))
+    else:
+        named = _named(con, config.publish.named_roles)
+        token = pl.col("employee_id").map_elements(lambda i: pseudonym(key, i), return_dtype=pl.String)
+        kept = pl.col("employee_id").is_in(list(named))
+        labels = people.with_columns(
+            person_id=pl.when(kept).then(pl.col("employee_id")).otherwise(token),
+            person_name=pl.when(kept).then(pl.col("name")).otherwise(token),
+        )
+    con.register("labels_frame", labels)
+    con.execute("CREATE TEMP TABLE people_labels AS SELECT * FROM labels_frame")
+    con.unregister("labels_frame")
+    # A team is named after its manager in manager mode (its id is theirs); HRIS team names are no one's.
+    con.execute(
+        """
+        CREATE TEMP TABLE team_labels AS
+        SELECT DISTINCT l.employee_id AS team_id, l.name AS manager_name,
+               l.person_id AS team_id_shown, l.person_name AS manager_name_shown
+        FROM people_labels AS l
+        WHERE $team_source = 'manager' AND l.employee_id IN (SELECT team_id FROM src.core.teams)
+        """,
+        {"team_source": config.hris.team_source},
+    )
+
+
+def _with_inherited_comments(con: duckdb.DuckDBPyConnection, m: SqlModel) -> SqlModel:
+    """The dashboard table's column comments: its own, else those of the published table of the same name."""
+    try:
+        inherited = model(m.table).columns
+    except KeyError:
+        inherited = {}
+    present = [c for (c,) in con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = $s AND table_name = $t "
+        "AND database_name = current_database()", {"s": m.schema, "t": m.name}
+    ).fetchall()]  # fmt: skip
+    columns = {c: text for c in present if (text := m.columns.get(c) or inherited.get(c))}
+    return SqlModel(m.schema, m.name, m.path, m.grain, m.materialized, m.description, columns, m.body)
+
+
+@contextmanager
+def staged(source: Path, target: Path, config: OrgConfig, key: bytes | None) -> Iterator[dict[str, int]]:
+    """Build the dashboard file for `target` from the database `source`, beside `target`; yield each table's
+    row count. It takes `target`'s place when the block succeeds (the block publishes `source`, so the two
+    files change together) and is removed when the block fails."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    discard(partial)
+    try:
+        counts = _build(source, partial, config, key)
+        yield counts
+        os.replace(partial, target)
+    finally:
+        discard(partial)
+
+
+def write_dashboard_file(source: Path, target: Path, config: OrgConfig, key: bytes | None) -> dict[str, int]:
+    """Build the dashboard file `target` from the database `source` now; return each table's row count."""
+    with staged(source, target, config, key) as counts:
+        return counts
+
+
+def _build(source: Path, path: Path, config: OrgConfig, key: bytes | None) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"ATTACH '{str(source).replace(chr(39), chr(39) * 2)}' AS src (READ_ONLY)")
+        _labels(con, config, key)
+        execute(con, (DASHBOARD_SQL / "macros.sql").read_text(encoding="utf-8"), {})
+        params = {
+            **config.metrics.model_dump(),
+            "min_group_size": config.publish.min_group_size,
+            "pseudonymised": config.publish.pseudonymise,
+        }
+        for m in dashboard_models():
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {m.schema}")
+            execute(con, f"CREATE TABLE {m.table} AS\n{m.body}", params)
+            apply_comments(con, _with_inherited_comments(con, m))
+            counts[m.table] = con.execute(f"SELECT count(*) FROM {m.table}").fetchone()[0]
+        con.execute("DETACH src")
+        con.execute("CHECKPOINT")
+    return counts
