@@ -18,26 +18,11 @@ WITH people AS (
     SELECT as_of, coalesce(team_id, '(no team)') AS team_id, streams_worked, top_share, is_split
     FROM src.marts.shared_people
 ),
-teams AS (
-    SELECT as_of, team_id, count(*) AS engineers, count(*) < $min_group_size AS small
-    FROM people GROUP BY ALL
-),
-pooled_people AS (
-    SELECT as_of, coalesce(sum(engineers) FILTER (WHERE small), 0) AS engineers FROM teams GROUP BY as_of
-),
-next_smallest AS (
-    SELECT
-        t.as_of, t.team_id,
-        sum(t.engineers) OVER (PARTITION BY t.as_of ORDER BY t.engineers, t.team_id) - t.engineers AS before
-    FROM teams AS t
-    WHERE NOT t.small
+sizes AS (
+    SELECT as_of, team_id AS group_id, count(*) AS people FROM people GROUP BY ALL
 ),
 pooled AS (
-    SELECT as_of, team_id FROM teams WHERE small
-    UNION ALL
-    SELECT n.as_of, n.team_id
-    FROM next_smallest AS n JOIN pooled_people AS p USING (as_of)
-    WHERE p.engineers > 0 AND p.engineers + n.before < $min_group_size
+    SELECT as_of, group_id AS team_id FROM groups_to_hide(sizes, $min_group_size)
 ),
 grouped AS (
     SELECT

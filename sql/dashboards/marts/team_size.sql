@@ -8,28 +8,14 @@
 -- column manager_name: The manager's name, or their pseudonym.
 -- column contractors: Contractors in the team; NULL when hidden (see contractors_hidden).
 -- column contractors_hidden: The team is too small (or one of the smallest) for its contractor count to be shown.
-WITH teams AS (
-    SELECT *, headcount < $min_group_size AS small FROM src.marts.team_size
-),
-hidden_people AS (
-    SELECT as_of, coalesce(sum(headcount) FILTER (WHERE small), 0) AS people FROM teams GROUP BY as_of
-),
-next_smallest AS (
-    SELECT
-        t.as_of, t.team_id,
-        sum(t.headcount) OVER (PARTITION BY t.as_of ORDER BY t.headcount, t.team_id) - t.headcount AS before
-    FROM teams AS t
-    WHERE NOT t.small
+WITH sizes AS (
+    SELECT as_of, team_id AS group_id, headcount AS people FROM src.marts.team_size
 ),
 hidden AS (
-    SELECT as_of, team_id FROM teams WHERE small
-    UNION ALL
-    SELECT n.as_of, n.team_id
-    FROM next_smallest AS n JOIN hidden_people AS h USING (as_of)
-    WHERE h.people > 0 AND h.people + n.before < $min_group_size
+    SELECT as_of, group_id AS team_id FROM groups_to_hide(sizes, $min_group_size)
 )
 SELECT
-    t.* EXCLUDE (small) REPLACE (
+    t.* REPLACE (
         shown_team(t.team_id) AS team_id,
         shown_team_name(t.team_id, t.team_name) AS team_name,
         shown_person(t.manager_id) AS manager_id,
@@ -37,5 +23,5 @@ SELECT
         CASE WHEN h.team_id IS NULL THEN t.contractors END AS contractors
     ),
     h.team_id IS NOT NULL AS contractors_hidden
-FROM teams AS t
+FROM src.marts.team_size AS t
 LEFT JOIN hidden AS h USING (as_of, team_id)
