@@ -34,6 +34,10 @@ def test_the_cli_dagster_job_execute_and_a_ui_materialisation_publish_the_same_t
             assert tables[road][table] == tables["cli"][table], f"{road}: {table}"
     for folder in roads.values():  # every road cleaned up its working copy after publishing
         assert list((folder / ".orghealth.runs").iterdir()) == []
+    # Every road also wrote the dashboard file Superset reads, the same on each.
+    dashboards = {name: published_tables(folder / "orghealth-dashboards.duckdb") for name, folder in roads.items()}
+    assert len(dashboards["cli"]["marts.team_size"]) == 4 and "marts.shared_people_by_team" in dashboards["cli"]
+    assert dashboards["job_execute"] == dashboards["cli"] and dashboards["ui"] == dashboards["cli"]
 
 
 def test_an_as_of_outside_the_partitions_is_a_clear_error(tmp_path):
