@@ -41,6 +41,9 @@ class OrgHealthResource(dg.ConfigurableResource):
     _locked: bool = PrivateAttr(default=False)
     _baseline: dict[str, int | None] | None = PrivateAttr(default=None)
     _out_of_space: str | None = PrivateAttr(default=None)  # why no later step may write (the disk is full)
+    # One connection for all the run's steps (the in-process executor runs them one after another in this
+    # process): opening the file and loading the macros per step cost about a third of a small run.
+    _con: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Resolve the settings once per run: the partition key is the as_of, every path becomes absolute."""
@@ -58,11 +61,12 @@ class OrgHealthResource(dg.ConfigurableResource):
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         """After the last step, whether the run passed or was blocked: render the Data Docs of its checks once."""
         try:
-            if self._validated:
+            if self._validated and not self._out_of_space:  # nothing more is written to a full disk
                 build_data_docs(self.settings.docs_dir)
         except OrgHealthError as exc:  # the tables are published or blocked already; the docs are a view of them
             context.log.warning(f"{WARNING_PREFIX}Data Docs not written: {exc}")
         finally:
+            self._close()
             if self._locked:
                 locking.release(self.settings.db_path, self._run_id)
 
@@ -97,24 +101,42 @@ class OrgHealthResource(dg.ConfigurableResource):
         except OrgHealthError as exc:
             raise dg.Failure(description=str(exc), allow_retries=False) from exc
         if self._baseline is None:  # what is published, before this run changes anything
-            with database.connect(work) as con:
-                self._baseline = baseline_rows(con, self.settings.as_of, load_suites())
+            self._baseline = baseline_rows(self._connection(work), self.settings.as_of, load_suites())
         return work
+
+    def _connection(self, work: Path) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = database.open_working(work)
+        return self._con
+
+    def _close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """The run's working database, read-write, with the schemas present and the macros loaded."""
         work = self.work_path
-        with self._while_writing(work), database.connect(work) as con:
-            yield con
+        with self._while_writing(work):
+            con = self._connection(work)
+            try:
+                yield con
+            except BaseException:
+                self._close()  # a failed step may leave a transaction open; the next step opens afresh
+                raise
 
     def publish(self) -> dict[str, int]:
         """Move the working copy over the published file, and the dashboard file built from it over the
         dashboard file, together; return the dashboard file's row count per table."""
         work, settings = self.work_path, self.settings
-        with self._while_writing(work), dashboard_file.staged(
-            work, settings.dashboard_path, settings.config, settings.pseudonym_key
-        ) as dashboard_rows:
+        self._close()  # publishing reads the file from another connection, then moves it
+        with (
+            self._while_writing(work),
+            dashboard_file.staged(
+                work, settings.dashboard_path, settings.config, settings.pseudonym_key
+            ) as dashboard_rows,
+        ):
             database.publish(work, settings.db_path)
         return dashboard_rows
 
@@ -126,6 +148,7 @@ class OrgHealthResource(dg.ConfigurableResource):
         except duckdb.Error as exc:
             if not database.is_out_of_space(exc):
                 raise
+            self._close()
             database.discard(work)  # a copy that filled the disk is of no use to inspect, and holds the space
             self._out_of_space = (
                 f"the disk holding {work.parent} is full ({str(exc).splitlines()[0]}); the run's working copy needs "

@@ -131,14 +131,24 @@ def _prune_failed_copies(folder: Path, keep: Path) -> None:
         discard(old)
 
 
-@contextmanager
-def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_working(path: Path) -> duckdb.DuckDBPyConnection:
     """Open a working database read-write, with the schemas present and the shared macros loaded."""
     con = duckdb.connect(str(path))
     try:
         for schema in LAYERS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         load_macros(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+@contextmanager
+def connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A working database opened for one block (see `open_working`), closed after it."""
+    con = open_working(path)
+    try:
         yield con
     finally:
         con.close()

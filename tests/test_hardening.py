@@ -130,7 +130,10 @@ def test_two_runs_on_one_database_one_publishes_and_the_other_refuses(tmp_path):
         for worker in workers:
             worker.stop()
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".orghealth.runs", "orghealth-dashboards.duckdb", "orghealth-data-docs", "orghealth.duckdb"
+        ".orghealth.runs",
+        "orghealth-dashboards.duckdb",
+        "orghealth-data-docs",
+        "orghealth.duckdb",
     ]
     assert list((tmp_path / ".orghealth.runs").iterdir()) == []  # the refused runs made no working copy
 

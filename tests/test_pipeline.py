@@ -199,8 +199,9 @@ def test_the_dashboard_file_is_written_beside_the_database_and_documented(small_
         assert con.execute("SELECT count(*), count(comment) FROM duckdb_tables()").fetchall() == [(12, 12)]
         # The same as_of and teams as the published marts; the people split across streams only per team.
         assert con.execute("SELECT DISTINCT as_of::VARCHAR FROM marts.team_size").fetchall() == [("2026-11-20",)]
-        assert con.execute("SELECT sum(engineers) FROM marts.shared_people_by_team").fetchall() == con.execute(
-            "SELECT engineers_with_work FROM marts.org_health"
-        ).fetchall()
+        assert (
+            con.execute("SELECT sum(engineers) FROM marts.shared_people_by_team").fetchall()
+            == con.execute("SELECT engineers_with_work FROM marts.org_health").fetchall()
+        )
     finally:
         con.close()
