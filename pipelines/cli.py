@@ -176,5 +176,92 @@ def _failure_table(failed: list) -> str:
                           right=("unexpected",))  # fmt: skip
 
 
+# --- orghealth superset: dashboards as code (dashboards/*.yaml) into an Apache Superset, see docs/superset.md ---
+
+superset_app = typer.Typer(
+    help="Publish the dashboards (dashboards/*.yaml) to an Apache Superset and check their charts. The Superset "
+    "user and password come from SUPERSET_USERNAME and SUPERSET_PASSWORD.",
+    no_args_is_help=True,
+)
+app.add_typer(superset_app, name="superset")
+
+SupersetUrl = Annotated[str, typer.Option("--url", help="Superset's address, e.g. http://127.0.0.1:8088.")]
+DashboardsOption = Annotated[
+    Path | None,
+    typer.Option("--dashboards", help="A dashboard YAML file, or a folder of them. Default: the ones orghealth ships."),
+]
+
+
+def _fail(exc: OrgHealthError) -> typer.Exit:
+    typer.secho(f"orghealth: {exc}", err=True, fg=typer.colors.RED)
+    return typer.Exit(1)
+
+
+@superset_app.command("publish")
+def superset_publish(
+    url: SupersetUrl,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config", "-c", help="Org config YAML (its database and publish settings). Default: the sample org's."
+        ),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="The published database; the dashboard file beside it is what Superset reads."),
+    ] = None,
+    dashboards: DashboardsOption = None,
+) -> None:
+    """Publish the dashboards over the dashboard file: database (read-only), datasets, charts, dashboards.
+
+    Publishing again overwrites what the last publish made (stable uuids): nothing is duplicated.
+    """
+    import time
+
+    from orghealth.sample_org import SAMPLE_CONFIG
+    from orghealth.settings import resolve_settings
+    from orghealth.superset.client import connect
+    from orghealth.superset.publish import credentials, definitions, publish
+
+    try:
+        started = time.monotonic()
+        settings = resolve_settings(config or SAMPLE_CONFIG, db_path=db, require_exports=False)
+        found = definitions(dashboards)
+        user, password = credentials()
+        with connect(url, user, password) as superset:
+            urls = publish(superset, found, settings.dashboard_path)
+    except OrgHealthError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"dashboard file: {settings.dashboard_path}")
+    for address in urls:
+        typer.echo(f"dashboard: {address}")
+    typer.echo(f"published in {time.monotonic() - started:.1f} s")
+
+
+@superset_app.command("check")
+def superset_check(url: SupersetUrl, dashboards: DashboardsOption = None) -> None:
+    """Ask every chart of the published dashboards for its data (its saved query) and print the row counts.
+
+    Exit status 1 when a chart's query fails; a chart with no rows is reported, not an error.
+    """
+    from orghealth.render import terminal_table
+    from orghealth.superset.client import connect
+    from orghealth.superset.publish import check, credentials, definitions
+
+    try:
+        found = definitions(dashboards)
+        user, password = credentials()
+        with connect(url, user, password) as superset:
+            checks = check(superset, found)
+    except OrgHealthError as exc:
+        raise _fail(exc) from None
+    rows = [(c.dashboard, c.chart_id, c.title, c.viz, " + ".join(map(str, c.rows)) or "-", c.error or "ok")
+            for c in checks]  # fmt: skip
+    typer.echo(terminal_table(("dashboard", "id", "chart", "viz", "rows", "status"), rows, right=("id", "rows")))
+    failed = [c for c in checks if c.error]
+    typer.echo(f"{len(checks)} charts: {len(checks) - len(failed)} answered, {len(failed)} failed")
+    raise typer.Exit(1 if failed else 0)
+
+
 if __name__ == "__main__":
     app()

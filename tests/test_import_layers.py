@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("pipelines", "assets", "orghealth", "tools", "sql", "expectations")
+PACKAGES = ("pipelines", "assets", "orghealth", "tools", "sql", "expectations", "dashboards")
 
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess:

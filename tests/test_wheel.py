@@ -21,7 +21,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "orghealth" / "sample_org" / "data"
 UV = str(REPO / ".tools" / "bin" / "uv") if (REPO / ".tools" / "bin" / "uv").exists() else shutil.which("uv") or "uv"
-PACKAGES = ["pipelines", "assets", "orghealth", "sql", "expectations"]
+PACKAGES = ["pipelines", "assets", "orghealth", "sql", "expectations", "dashboards"]
 
 
 def sample_facts() -> tuple[dict, set[str], int]:
@@ -62,6 +62,7 @@ def expected_data_files() -> set[str]:
         "sql/**/*.sql",
         "sql/macros.sql",
         "expectations/*.yml",
+        "dashboards/*.yaml",
         "orghealth/sample_org/data/**/*",
         *(f"{p}/**/*.py" for p in PACKAGES),
     ]:
@@ -88,6 +89,9 @@ def test_installed_wheel_runs_the_demo_outside_the_repository(tmp_path: Path) ->
         "sql/macros.sql",
         "sql/marts/leader_focus.sql",
         "expectations/core_people.yml",
+        "sql/dashboards/macros.sql",
+        "sql/dashboards/marts/team_size.sql",
+        "dashboards/stl_org_health.yaml",
         "orghealth/sample_org/data/orghealth.yaml",
         "orghealth/sample_org/data/hris_people.csv",
         "orghealth/sample_org/data/jira_export.csv",
@@ -117,10 +121,11 @@ def test_installed_wheel_runs_the_demo_outside_the_repository(tmp_path: Path) ->
 
     # The demo, run from a working directory outside the repository.
     db = tmp_path / "demo.duckdb"
-    result = run([str(venv / "bin" / "orghealth"), "demo", "--db", str(db)], cwd=work, env=env, timeout=600)
+    demo = [str(venv / "bin" / "orghealth"), "demo", "--db", str(db), "--weeks", "1"]
+    result = run(demo, cwd=work, env=env, timeout=600)
     assert f"database: {db}" in result.stdout
     assert f"as_of:    {as_of}" in result.stdout
-    assert db.is_file()
+    assert db.is_file() and db.with_name("demo-dashboards.duckdb").is_file()
     assert not (work / "data").exists(), "the demo wrote into the working directory although --db was given"
 
     con = duckdb.connect(str(db), read_only=True)

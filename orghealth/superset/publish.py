@@ -1,0 +1,70 @@
+"""`orghealth superset publish` and `check`: the bundle into Superset, then every chart's data through the API."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from orghealth.superset.bundle import build_bundle
+from orghealth.superset.client import Superset, SupersetError
+from orghealth.superset.definitions import Dashboard, dashboard_tables, default_files, load_dashboards
+
+USER_ENV, PASSWORD_ENV = "SUPERSET_USERNAME", "SUPERSET_PASSWORD"
+
+
+def credentials() -> tuple[str, str]:
+    """The Superset user and password, from the environment only: never from a file or a flag."""
+    missing = [name for name in (USER_ENV, PASSWORD_ENV) if not os.environ.get(name)]
+    if missing:
+        raise SupersetError(
+            f"set {' and '.join(missing)} in the environment: the Superset user (allowed to import dashboards) "
+            "and its password that publish and check log in with"
+        )
+    return os.environ[USER_ENV], os.environ[PASSWORD_ENV]
+
+
+def definitions(path: Path | None = None) -> list[Dashboard]:
+    """The dashboards to publish: one YAML file, a folder of them, or (None) the ones orghealth ships."""
+    if path is None:
+        files = default_files()
+    elif path.is_dir():
+        files = sorted(path.glob("*.yaml"))
+    else:
+        files = [path]
+    if not files:
+        raise SupersetError(f"no dashboard file (*.yaml) in {path}")
+    return load_dashboards(files, dashboard_tables())
+
+
+def publish(superset: Superset, dashboards: list[Dashboard], dashboard_file: Path) -> list[str]:
+    """Import the dashboards over the dashboard file; return their URLs. Running it again overwrites."""
+    superset.import_bundle(build_bundle(dashboards, dashboard_file))
+    return [superset.dashboard(d.slug)["url"] for d in dashboards]
+
+
+@dataclass(frozen=True)
+class ChartCheck:
+    dashboard: str
+    chart_id: int
+    title: str
+    viz: str
+    rows: list[int]  # one count per query of the chart (a mixed chart has two)
+    error: str | None = None
+
+
+def check(superset: Superset, dashboards: list[Dashboard]) -> list[ChartCheck]:
+    """Ask every chart of the dashboards for its data with its saved query_context; count the rows."""
+    checks = []
+    for dashboard in dashboards:
+        found = superset.dashboard(dashboard.slug)
+        for chart in superset.dashboard_charts(found["id"]):
+            rows, error = [], "no saved query_context"
+            if chart["query_context"]:
+                try:
+                    rows, error = [r["rowcount"] for r in superset.chart_rows(json.loads(chart["query_context"]))], None
+                except SupersetError as exc:
+                    error = str(exc)
+            checks.append(ChartCheck(dashboard.slug, chart["id"], chart["slice_name"], chart["viz_type"], rows, error))
+    return checks
