@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: setup demo test test-fast lint format serve serve-stop superset-install superset-server superset-stop clean
+.PHONY: setup demo test test-fast lint format serve serve-stop superset superset-install superset-server superset-stop clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -38,7 +38,7 @@ PORT ?= 3000
 # the recipe's shell) and `make serve-stop` stop every process it started, not make alone.
 serve: setup  ## Dagster's UI on http://127.0.0.1:$(PORT): the assets, their lineage and partitions; runs and backfills.
 	@mkdir -p dagster_home
-	@trap 'kill -TERM -- -$$(cat dagster_home/serve.pid) 2>/dev/null; wait' TERM INT HUP; \
+	@trap '$(MAKE) --no-print-directory serve-stop; exit 143' TERM INT HUP; \
 	DAGSTER_HOME=$(CURDIR)/dagster_home setsid $(RUN) dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT) & \
 	echo $$! > dagster_home/serve.pid; wait $$!; rm -f dagster_home/serve.pid
 
@@ -57,6 +57,13 @@ superset-install: $(UV)  ## Superset into .superset/venv; does nothing when supe
 superset-server: superset-install  ## Superset on http://127.0.0.1:$(SUPERSET_PORT) in the background (user admin/admin unless SUPERSET_ADMIN_USER/_PASSWORD).
 	@superset/server.sh init
 	@SUPERSET_PORT=$(SUPERSET_PORT) superset/server.sh start
+
+# Publishing logs in as Superset's admin: SUPERSET_ADMIN_USER / SUPERSET_ADMIN_PASSWORD, else the local admin/admin.
+superset: setup superset-server  ## Superset with the demo's "STL org health" dashboard: start it, run the demo, publish, print the URL.
+	$(RUN) orghealth demo
+	@SUPERSET_USERNAME=$${SUPERSET_ADMIN_USER:-admin} SUPERSET_PASSWORD=$${SUPERSET_ADMIN_PASSWORD:-admin} \
+	$(RUN) orghealth superset publish --url http://127.0.0.1:$(SUPERSET_PORT)
+	@echo "Superset keeps running in the background; make superset-stop stops it."
 
 superset-stop:  ## Stop the Superset that `make superset-server` started, and every process it started.
 	@SUPERSET_PORT=$(SUPERSET_PORT) superset/server.sh stop
