@@ -186,6 +186,8 @@ def server(tmp_path: Path) -> Iterator[Server]:
         yield Server(url=f"http://127.0.0.1:{port}", clone=clone, log=log, process=process)
     finally:
         stop(process)
+        # Whatever the test got to: nothing it started may outlive it (make serve-stop escalates to SIGKILL).
+        subprocess.run(["make", "serve-stop"], cwd=clone, env=clean_env(), capture_output=True, timeout=60)
 
 
 def run_events(server: Server, run_id: str) -> str:
