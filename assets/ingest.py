@@ -120,7 +120,10 @@ def raw_hris_people(orghealth: OrgHealthResource) -> dg.MaterializeResult:
                 "date_format_label": extract.notes["date_format_label"],
             }
             rejects, shares = _quarantine(con, settings, "hris_people", extract, params)
+            export = settings.hris_export
             snapshot = {
+                "export_date": export.dated if export else None,
+                "export_age_days": export.age_days(settings.as_of) if export else None,
                 "source_file": str(settings.hris_path),
                 "loaded_at": datetime.now(UTC).replace(tzinfo=None),
                 "encoding": extract.notes["encoding"],
@@ -137,6 +140,8 @@ def raw_hris_people(orghealth: OrgHealthResource) -> dg.MaterializeResult:
             "dagster/row_count": extract.rows.height - rejects["source_line"].n_unique(),
             "as_of": settings.as_of.isoformat(),
             "file": str(settings.hris_path),
+            "export_date": str(export.dated) if export else "a single file, not a folder of dated exports",
+            "export_age_days": export.age_days(settings.as_of) if export else 0,
             "encoding": extract.notes["encoding"],
             "date_formats": ", ".join(extract.notes["date_formats"]),
             "rejected_rows": rejects.height,

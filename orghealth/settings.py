@@ -18,6 +18,7 @@ import duckdb
 from orghealth.config import OrgConfig, load_config
 from orghealth.database import check_location
 from orghealth.errors import ConfigError
+from orghealth.exports import DatedExport, choose_export
 from orghealth.files import require_regular_file
 from orghealth.readers.hris import check_header as check_hris_header
 from orghealth.readers.jira import check_headers as check_jira_headers
@@ -33,10 +34,23 @@ class RunSettings:
     config_path: Path
     db_path: Path
     as_of: date
-    hris_path: Path | None  # None only where no export is read (orghealth validate)
+    hris_location: Path | None  # an export file, or a folder of dated exports; None where none is read (validate)
     jira_paths: list[Path]
     dashboard_path: Path  # the dashboard file Superset reads, written beside the published one
     pseudonym_key: bytes | None = field(default=None, repr=False)  # from the environment, never from a file
+
+    @property
+    def hris_export(self) -> DatedExport | None:
+        """The export chosen for as_of when hris.path is a folder of dated exports (None for a single file)."""
+        if self.hris_location is None or not self.hris_location.is_dir():
+            return None
+        return choose_export(self.hris_location, self.as_of)
+
+    @property
+    def hris_path(self) -> Path | None:
+        """The HRIS file this run reads."""
+        export = self.hris_export
+        return export.path if export is not None else self.hris_location
 
     @property
     def docs_dir(self) -> Path:
@@ -64,7 +78,7 @@ class RunSettings:
         return {
             "config_path": str(self.config_path),
             "database": str(self.db_path),
-            "hris_path": str(self.hris_path),
+            "hris_path": str(self.hris_location),  # a folder is chosen from again, for the run's partition
             "jira_paths": [str(p) for p in self.jira_paths],
         }
 
@@ -126,7 +140,7 @@ def resolve_settings(
         config_path=config_path,
         db_path=db_path,
         as_of=as_of or config.as_of or date.today(),
-        hris_path=None if hris is None else _absolute(hris),
+        hris_location=None if hris is None else _absolute(hris),
         jira_paths=[_absolute(p) for p in jira],
         dashboard_path=_dashboard_path(config, db_path),
         pseudonym_key=pseudonym_key(config),
@@ -136,7 +150,8 @@ def resolve_settings(
         raise ConfigError(f"publish.dashboard_database is the published database {db_path}: give it a file of its own")
     check_location(settings.dashboard_path)
     if require_exports:  # before Dagster starts: a wrong path or header is reported in a second, not after start-up
-        require_regular_file(settings.hris_path, "HRIS export")
+        if not settings.hris_location.is_dir():
+            require_regular_file(settings.hris_location, "HRIS export")
         check_hris_header(settings.hris_path, config.hris)
         check_jira_headers(settings.jira_paths)
     return settings

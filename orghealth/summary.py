@@ -17,6 +17,7 @@ def summarize(db_path: Path, as_of: date, dashboard_path: Path | None = None) ->
         dashboards = [f"dashboards: {dashboard_path} (what Superset reads)"] if dashboard_path else []
         sections = [
             [f"database: {db_path}", f"as_of:    {as_of.isoformat()}", *dashboards],
+            _hris_export(con, as_of),
             _row_counts(con, as_of),
             _identity_match(con, as_of),
             _org_health(con, as_of),
@@ -28,6 +29,20 @@ def summarize(db_path: Path, as_of: date, dashboard_path: Path | None = None) ->
         return "\n\n".join("\n".join(lines) for lines in sections if lines)
     finally:
         con.close()
+
+
+def _hris_export(con: duckdb.DuckDBPyConnection, as_of: date) -> list[str]:
+    """Which export of a folder of dated exports stood for as_of, and a warning when it is older."""
+    rows = _rows(con, "SELECT source_file, export_date, export_age_days FROM raw.hris_snapshots "
+                      "WHERE as_of = $as_of AND export_date IS NOT NULL", as_of)  # fmt: skip
+    if not rows:
+        return []
+    source_file, dated, age = rows[0]
+    lines = [f"HRIS export: {Path(source_file).name}, dated {dated}"]
+    if age:
+        lines.append(f"  warning: no HRIS export is dated {as_of}; the nearest earlier one ({dated}, {age} days "
+                     "older) stands in for it")  # fmt: skip
+    return lines
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, as_of: date) -> list[tuple]:
