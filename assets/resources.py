@@ -16,7 +16,9 @@ import dagster as dg
 import duckdb
 from pydantic import Field, PrivateAttr
 
+from assets import alerting
 from orghealth import dashboard_file, database, locking
+from orghealth.alerts.findings import Finding, earlier_findings
 from orghealth.errors import OrgHealthError
 from orghealth.quality.suites import Suite, load_suites
 from orghealth.quality.validate import Outcome, baseline_rows, build_data_docs, validate_suite
@@ -44,6 +46,11 @@ class OrgHealthResource(dg.ConfigurableResource):
     # One connection for all the run's steps (the in-process executor runs them one after another in this
     # process): opening the file and loading the macros per step cost about a third of a small run.
     _con: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+    # For the alerts sent at the run's end (assets/alerting.py): what the gate found, what the snapshot
+    # before this one had found, and whether the run published.
+    _outcomes: dict[str, list[Outcome]] = PrivateAttr(default_factory=dict)
+    _earlier: tuple[date | None, set[Finding]] | None = PrivateAttr(default=None)
+    _published: bool = PrivateAttr(default=False)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Resolve the settings once per run: the partition key is the as_of, every path becomes absolute."""
@@ -69,15 +76,23 @@ class OrgHealthResource(dg.ConfigurableResource):
             self._close()
             if self._locked:
                 locking.release(self.settings.db_path, self._run_id)
+            alerting.after_run(
+                context, self._settings, self._run_id, [o for found in self._outcomes.values() for o in found],
+                self._earlier, self._published, warn=lambda message: context.log.warning(WARNING_PREFIX + message),
+            )  # fmt: skip
 
     def validate(self, con: duckdb.DuckDBPyConnection, suite: Suite) -> list[Outcome]:
         """Validate one expectation suite for the run's as_of; its Data Docs page is rendered at the run's end."""
         settings = self.settings
+        if self._earlier is None:  # before this run records any result: the findings of the snapshot before it
+            self._earlier = earlier_findings(con, settings.as_of)
         self._validated = True
-        return validate_suite(
+        outcomes = validate_suite(
             con, suite, settings.config.model_dump(mode="json"), settings.as_of, run_id=self._run_id,
             docs_dir=settings.docs_dir, baseline=self._baseline,
         )  # fmt: skip
+        self._outcomes[suite.suite] = outcomes
+        return outcomes
 
     @property
     def settings(self) -> RunSettings:
@@ -138,6 +153,7 @@ class OrgHealthResource(dg.ConfigurableResource):
             ) as dashboard_rows,
         ):
             database.publish(work, settings.db_path)
+        self._published = True
         return dashboard_rows
 
     @contextmanager
@@ -161,7 +177,9 @@ class OrgHealthResource(dg.ConfigurableResource):
     def from_env(cls) -> OrgHealthResource:
         """Defaults for runs launched from Dagster: ORGHEALTH_CONFIG (else the embedded sample org) and
         ORGHEALTH_DB (else the config's database, else data/orghealth.duckdb in the working directory)."""
-        return cls(
-            config_path=os.environ.get("ORGHEALTH_CONFIG") or str(SAMPLE_CONFIG),
-            database=os.environ.get("ORGHEALTH_DB") or None,
-        )
+        return cls(config_path=str(default_config_path()), database=os.environ.get("ORGHEALTH_DB") or None)
+
+
+def default_config_path() -> Path:
+    """The org config runs launched from Dagster use: ORGHEALTH_CONFIG, else the embedded sample org's."""
+    return Path(os.environ.get("ORGHEALTH_CONFIG") or SAMPLE_CONFIG)

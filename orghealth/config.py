@@ -10,6 +10,7 @@ import re
 from datetime import date
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 import yaml
@@ -175,6 +176,36 @@ class QualityConfig(StrictModel):
     max_drop: float = Field(default=0.3, ge=0, le=1)
 
 
+class ScheduleConfig(StrictModel):
+    """When the nightly run starts, and how the sensor watches the export folders."""
+
+    cron: str = Field(default="0 2 * * *", description="When the nightly run starts; it describes the day before.")
+    timezone: str = Field(
+        default="UTC", description="The cron's time zone (IANA name), which also says what 'the day before' is."
+    )
+    settle_seconds: int = Field(
+        default=60, ge=0, description="The sensor waits until the newest export is this old, so a drop still being "
+        "copied is not read half-written.",
+    )  # fmt: skip
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, cron: str) -> str:
+        fields = cron.split()
+        if len(fields) != 5 or not all(re.fullmatch(r"[0-9A-Za-z*/,\-]+", f) for f in fields):
+            raise ValueError(f"{cron!r} is not a cron expression (five fields, e.g. '0 2 * * *')")
+        return cron
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, timezone: str) -> str:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{timezone!r} is not an IANA time zone (e.g. 'UTC', 'Europe/Berlin')") from None
+        return timezone
+
+
 class PublishConfig(StrictModel):
     """What the dashboard file (the only file Superset reads) holds, and how private it is."""
 
@@ -193,6 +224,62 @@ class PublishConfig(StrictModel):
     min_group_size: int = Field(default=3, ge=1, description="Smallest group whose HR-derived numbers are shown.")
 
 
+ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"  # an environment variable's NAME: the schema never holds a secret itself
+
+
+class SmtpConfig(StrictModel):
+    """An SMTP server; the login's user name and password come from environment variables, never this file."""
+
+    host: str
+    port: int = Field(default=587, gt=0, lt=65536)
+    starttls: bool = Field(default=True, description="Upgrade the connection with STARTTLS before logging in.")
+    username_env: str | None = Field(default=None, pattern=ENV_NAME)
+    password_env: str | None = Field(default=None, pattern=ENV_NAME)
+    sender: str
+    recipients: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _login_in_pairs(self) -> SmtpConfig:
+        if (self.username_env is None) != (self.password_env is None):
+            raise ValueError("username_env and password_env go together: name both or neither")
+        return self
+
+
+class AlertChannel(StrictModel):
+    """Where alerts go: a Slack-compatible, Teams or generic JSON webhook (URL in url_env), or email (smtp)."""
+
+    kind: Literal["slack", "teams", "webhook", "email"]
+    name: str = Field(min_length=1)
+    url_env: str | None = Field(default=None, pattern=ENV_NAME, description="Env var holding the webhook URL.")
+    smtp: SmtpConfig | None = None
+
+    @model_validator(mode="after")
+    def _one_destination(self) -> AlertChannel:
+        if self.kind == "email" and (self.smtp is None or self.url_env is not None):
+            raise ValueError(f"channel {self.name!r}: an email channel needs smtp (and no url_env)")
+        if self.kind != "email" and (self.url_env is None or self.smtp is not None):
+            raise ValueError(f"channel {self.name!r}: a {self.kind} channel needs url_env (and no smtp)")
+        return self
+
+
+class AlertsConfig(StrictModel):
+    """Messages on a blocked run, a new org-health finding or a failed run; no channels, no messages."""
+
+    channels: list[AlertChannel] = Field(default_factory=list)
+    dagster_url: str = Field(default="http://127.0.0.1:3000", description="Base of the run links in messages.")
+    retries: int = Field(default=3, ge=0, description="Attempts after the first before a channel is given up.")
+    backoff_seconds: float = Field(default=1.0, ge=0, description="First wait between attempts; doubled each time.")
+
+    @field_validator("channels")
+    @classmethod
+    def _unique_names(cls, channels: list[AlertChannel]) -> list[AlertChannel]:
+        names = [c.name for c in channels]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"channel name(s) {', '.join(map(repr, repeated))} used more than once")
+        return channels
+
+
 class OrgConfig(StrictModel):
     as_of: date | None = None
     database: Path | None = None
@@ -203,6 +290,8 @@ class OrgConfig(StrictModel):
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)
     quality: QualityConfig = Field(default_factory=QualityConfig)
     publish: PublishConfig = Field(default_factory=PublishConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig)
 
     @field_validator("work_streams")
     @classmethod

@@ -8,6 +8,7 @@ else the day (UTC) the file was last modified.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -59,3 +60,35 @@ def choose_export(folder: Path, as_of: date, what: str = "HRIS export") -> Dated
             f"date); found: {found}"
         )
     return eligible[-1]
+
+
+def watched_files(hris_location: Path | None, jira_paths: list[Path]) -> list[Path]:
+    """The export files a new-export sensor watches: the HRIS folder's (or file) and the Jira folders' files."""
+    files: list[Path] = []
+    for location in [*([hris_location] if hris_location else []), *jira_paths]:
+        if location.is_dir():
+            files.extend(
+                p for p in location.iterdir() if p.is_file() and p.suffix.lower() in (*EXPORT_SUFFIXES, ".json")
+            )
+        elif location.is_file():
+            files.append(location)
+    return sorted(files)
+
+
+def fingerprint(files: list[Path]) -> str:
+    """One id for a set of export files as they are now (names, sizes, modification times)."""
+    digest = hashlib.sha256()
+    for path in files:
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def drop_as_of(hris_location: Path, today: date) -> date:
+    """The as_of a new drop describes: the date of the newest HRIS export (no later than today)."""
+    if hris_location.is_dir():
+        exports = [e for e in dated_exports(hris_location) if e.dated <= today]
+        if not exports:
+            raise InputFileError(f"{hris_location}: no HRIS export dated on or before {today}")
+        return exports[-1].dated
+    return min(export_date(hris_location).dated, today)

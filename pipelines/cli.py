@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -37,6 +38,11 @@ Db = Annotated[
     typer.Option("--db", help="DuckDB file to write. Default: the config's database, else data/orghealth.duckdb."),
 ]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Show Dagster's log of every step.")]
+
+
+class Every(StrEnum):
+    day = "day"
+    week = "week"
 
 
 def _run(config: Path, *, hris: Path | None, jira: list[Path] | None, db: Path | None, as_of: str | None,
@@ -83,6 +89,48 @@ def run(
     success, 1 with a one-paragraph error otherwise.
     """
     _run(config, hris=hris, jira=jira, db=db, as_of=as_of, verbose=verbose)
+
+
+@app.command()
+def backfill(
+    config: Annotated[Path, typer.Option("--config", "-c", help="Org config YAML (see docs/configuration.md).")],
+    start: Annotated[str, typer.Option("--start", help="The first as_of (YYYY-MM-DD).")],
+    end: Annotated[str, typer.Option("--end", help="The last as_of (YYYY-MM-DD), included.")],
+    every: Annotated[
+        Every, typer.Option("--every", help="One snapshot per day, or per week from --start.")
+    ] = Every.day,
+    db: Db = None,
+    verbose: Verbose = False,
+) -> None:
+    """Build the snapshots of a range of dates, one after another (DuckDB has one writer), as the nightly run
+    would have; a date already published is replaced. Exit status 1 when any date failed (the others stay)."""
+    from orghealth.settings import resolve_settings
+
+    try:
+        first, last = _parse_date(start), _parse_date(end)
+        if first > last:
+            raise ConfigError(f"--start {start} is after --end {end}")
+        settings = resolve_settings(config, db_path=db, as_of=last)
+        from pipelines.runner import run_pipeline
+
+        step = timedelta(days=7 if every is Every.week else 1)
+        dates = [first + step * i for i in range((last - first) // step + 1)]
+    except OrgHealthError as exc:
+        typer.secho(f"orghealth: {exc}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1) from None
+    failed = []
+    for number, day in enumerate(dates, start=1):
+        try:
+            run_pipeline(replace(settings, as_of=day), log_level="INFO" if verbose else "CRITICAL")
+            outcome = "published"
+        except OrgHealthError as exc:
+            failed.append(day)
+            outcome = f"failed: {exc}"
+        typer.echo(f"backfill {day.isoformat()} ({number} of {len(dates)}): {outcome}", err=True)
+    typer.echo(f"backfill: {len(dates) - len(failed)} of {len(dates)} dates published to {settings.db_path}"
+               + (f"; failed: {', '.join(d.isoformat() for d in failed)}" if failed else ""))  # fmt: skip
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -261,6 +309,36 @@ def superset_check(url: SupersetUrl, dashboards: DashboardsOption = None) -> Non
     failed = [c for c in checks if c.error]
     typer.echo(f"{len(checks)} charts: {len(checks) - len(failed)} answered, {len(failed)} failed")
     raise typer.Exit(1 if failed else 0)
+
+
+# --- orghealth alert: the alert channels of the config (alerts:), see docs/configuration.md ---
+
+alert_app = typer.Typer(help="Alerts sent when a run is blocked, finds something new, or fails.", no_args_is_help=True)
+app.add_typer(alert_app, name="alert")
+
+
+@alert_app.command("test")
+def alert_test(
+    config: Annotated[Path, typer.Option("--config", "-c", help="Org config YAML with an alerts: section.")],
+) -> None:
+    """Send a test message through every configured channel; print "sent" or the error for each.
+
+    Exit status 1 when any channel did not take it (after its retries), or when no channel is configured.
+    """
+    from orghealth.alerts.channels import deliver
+    from orghealth.alerts.messages import trial_alert
+    from orghealth.config import load_config
+
+    try:
+        alerts = load_config(config).alerts
+    except OrgHealthError as exc:
+        raise _fail(exc) from None
+    if not alerts.channels:
+        raise _fail(ConfigError(f"config file {config} configures no alert channel (alerts.channels)"))
+    deliveries = deliver(trial_alert(alerts.dagster_url), alerts)
+    for delivery in deliveries:
+        typer.echo(f"{delivery.channel}: {'sent' if delivery.sent else delivery.error}")
+    raise typer.Exit(0 if all(d.sent for d in deliveries) else 1)
 
 
 if __name__ == "__main__":
