@@ -7,10 +7,12 @@ because this asset runs only when every upstream asset and blocking check succee
 """
 
 import dagster as dg
+import duckdb
 
 from assets.partitions import as_of_partitions
 from assets.resources import OrgHealthResource
 from assets.tables import asset_key
+from orghealth import changes
 from orghealth.sql_models import load_models
 
 
@@ -26,6 +28,8 @@ from orghealth.sql_models import load_models
 def published(orghealth: OrgHealthResource) -> dg.MaterializeResult:
     settings = orghealth.settings
     dashboard_rows = orghealth.publish()
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        since_previous = changes.one_line(con, settings.as_of)
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(settings.db_path)),
@@ -33,6 +37,7 @@ def published(orghealth: OrgHealthResource) -> dg.MaterializeResult:
             "dashboard_file": dg.MetadataValue.path(str(settings.dashboard_path)),
             "dashboard_rows": dg.MetadataValue.json(dashboard_rows),
             "as_of": settings.as_of.isoformat(),
+            "changes": since_previous,
             "data_docs": dg.MetadataValue.path(str(settings.docs_dir / "index.html")),
         }
     )

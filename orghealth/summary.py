@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from orghealth import changes
 from orghealth.render import terminal_table
 from orghealth.sql_models import as_of_filter, load_models
 
@@ -21,6 +22,7 @@ def summarize(db_path: Path, as_of: date, dashboard_path: Path | None = None) ->
             _row_counts(con, as_of),
             _identity_match(con, as_of),
             _org_health(con, as_of),
+            [f"changes {changes.one_line(con, as_of)}"],
             _quality_gate(con, as_of),
             _files_read(con, as_of),
             _rejected_rows(con, as_of),
