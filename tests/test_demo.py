@@ -202,7 +202,7 @@ def test_validate_reads_an_existing_database(demo, tmp_path):
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "32 expectations in 14 suites: 0 data errors, 7 org-health findings" in result.stdout
+    assert "33 expectations in 15 suites: 0 data errors, 7 org-health findings" in result.stdout
     assert "marts_stream_ownership" in result.stdout and "notifications" in result.stdout
     assert (Path(db).parent / "demo-data-docs" / "index.html").exists()
 
