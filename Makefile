@@ -36,10 +36,14 @@ format: setup
 PORT ?= 3000
 # dagster dev runs in a process group of its own, recorded in dagster_home/serve.pid, so that Ctrl-C (or a signal to
 # the recipe's shell) and `make serve-stop` stop every process it started, not make alone.
-serve: setup  ## Dagster's UI on http://127.0.0.1:$(PORT): the assets, their lineage and partitions; runs and backfills.
+# The instance, copied to dagster_home/dagster.yaml at each start (edit instance/, not the copy): instance/dagster.yaml
+# (SQLite files in dagster_home/), or instance/dagster-postgres.yaml when DAGSTER_PG_HOST is set (PostgreSQL).
+serve: setup  ## Dagster's UI and daemon on http://127.0.0.1:$(PORT): assets, partitions, runs, backfills, schedules.
 	@mkdir -p dagster_home
+	@if [ -n "$${DAGSTER_PG_HOST:-}" ]; then cp instance/dagster-postgres.yaml dagster_home/dagster.yaml; \
+	else cp instance/dagster.yaml dagster_home/dagster.yaml; fi
 	@trap '$(MAKE) --no-print-directory serve-stop; exit 143' TERM INT HUP; \
-	DAGSTER_HOME=$(CURDIR)/dagster_home setsid $(RUN) dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT) & \
+	DAGSTER_PG_PORT=$${DAGSTER_PG_PORT:-5432} DAGSTER_HOME=$(CURDIR)/dagster_home setsid $(RUN) dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT) & \
 	echo $$! > dagster_home/serve.pid; wait $$!; rm -f dagster_home/serve.pid
 
 serve-stop:  ## Stop a `make serve` running in the background, and every process it started.

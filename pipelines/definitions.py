@@ -26,6 +26,8 @@ orghealth_job = dg.define_asset_job(
     selection=dg.AssetSelection.all(),
     description="Load the exports, build every table for one as_of (the partition), check them, and publish "
     "the database if every blocking check passed.",
+    # The instance's run queue (instance/dagster.yaml) starts runs with this tag one at a time: DuckDB has one writer.
+    tags={"orghealth/database": "one-writer"},
 )
 
 defs = dg.Definitions(
