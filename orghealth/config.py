@@ -44,6 +44,11 @@ HrisField = Literal[
 DateFormatName = Literal["auto", "YYYY-MM-DD", "MM/DD/YYYY", "DD/MM/YYYY", "M/D/YY", "D/M/YY"]
 
 
+def _repeated(values: list[str]) -> str:
+    """The values listed more than once, quoted, for a message ("" when none is)."""
+    return ", ".join(repr(v) for v in sorted({v for v in values if values.count(v) > 1}))
+
+
 class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -273,10 +278,8 @@ class AlertsConfig(StrictModel):
     @field_validator("channels")
     @classmethod
     def _unique_names(cls, channels: list[AlertChannel]) -> list[AlertChannel]:
-        names = [c.name for c in channels]
-        repeated = sorted({n for n in names if names.count(n) > 1})
-        if repeated:
-            raise ValueError(f"channel name(s) {', '.join(map(repr, repeated))} used more than once")
+        if repeated := _repeated([c.name for c in channels]):
+            raise ValueError(f"channel name(s) {repeated} used more than once")
         return channels
 
 
@@ -296,10 +299,8 @@ class OrgConfig(StrictModel):
     @field_validator("work_streams")
     @classmethod
     def _unique_stream_ids(cls, streams: list[WorkStream]) -> list[WorkStream]:
-        ids = [stream.id for stream in streams]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
-        if repeated:
-            raise ValueError(f"stream id(s) {', '.join(map(repr, repeated))} used more than once")
+        if repeated := _repeated([stream.id for stream in streams]):
+            raise ValueError(f"stream id(s) {repeated} used more than once")
         return streams
 
     def resolve_paths(self, base: Path) -> OrgConfig:
