@@ -274,6 +274,9 @@ class AlertsConfig(StrictModel):
     dagster_url: str = Field(default="http://127.0.0.1:3000", description="Base of the run links in messages.")
     retries: int = Field(default=3, ge=0, description="Attempts after the first before a channel is given up.")
     backoff_seconds: float = Field(default=1.0, ge=0, description="First wait between attempts; doubled each time.")
+    deadline_seconds: float = Field(
+        default=30.0, gt=0, description="No retry waits past this many seconds from a channel's first attempt."
+    )
 
     @field_validator("channels")
     @classmethod

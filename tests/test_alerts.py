@@ -18,10 +18,10 @@ from aiosmtpd.smtp import AuthResult
 from pydantic import ValidationError
 
 from assets.checks import record_outcomes
-from orghealth.alerts.channels import SentAlerts, deliver, deliver_once
+from orghealth.alerts.channels import SentAlerts, deliver, deliver_once, deliver_to
 from orghealth.alerts.findings import earlier_findings, new_findings
 from orghealth.alerts.messages import blocked_alert, example_keys, findings_alert, run_failed_alert, trial_alert
-from orghealth.config import AlertsConfig, OrgConfig
+from orghealth.config import AlertChannel, AlertsConfig, OrgConfig
 from orghealth.quality.validate import Outcome
 
 AS_OF = date(2026, 11, 20)
@@ -274,6 +274,23 @@ def test_an_unreachable_channel_is_given_up_logged_and_never_raises(caplog):
     messages = [r.getMessage() for r in caplog.records]
     assert any("not delivered to channel down after 3 attempt(s)" in m for m in messages)
     assert any("not delivered to channel unset" in m for m in messages)
+
+
+def test_retries_stop_at_the_deadline_so_a_dead_channel_cannot_hold_the_run():
+    closed = Receiver()
+    closed.close()
+    now = [0.0]
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:  # a clock that moves only when the sender waits
+        waits.append(seconds)
+        now[0] += seconds
+
+    channel = AlertChannel(kind="slack", name="down", url_env="H")
+    delivery = deliver_to(channel, trial_alert("http://d"), retries=5, backoff_seconds=10, deadline_seconds=25,
+                          env={"H": closed.url}, sleep=sleep, clock=lambda: now[0])  # fmt: skip
+    # Waits would be 10, 20, 40, ...: after the first (t = 10) the next would end at 30, past the 25 s deadline.
+    assert (delivery.sent, delivery.attempts, waits) == (False, 2, [10])
 
 
 def test_the_same_alert_goes_out_once_per_run(receiver):

@@ -14,6 +14,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -128,11 +129,13 @@ def send(channel: AlertChannel, alert: Alert, env: Mapping[str, str] | None = No
 
 
 def deliver_to(
-    channel: AlertChannel, alert: Alert, *, retries: int, backoff_seconds: float,
+    channel: AlertChannel, alert: Alert, *, retries: int, backoff_seconds: float, deadline_seconds: float = 30.0,
     env: Mapping[str, str] | None = None, sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Delivery:  # fmt: skip
-    """Try a channel up to 1 + retries times, waiting backoff, 2 x backoff, ... between; never raises."""
-    attempt = 0
+    """Try a channel up to 1 + retries times, waiting backoff, 2 x backoff, ... between, but never waiting past
+    deadline_seconds from the first try (a run must not wait long on a channel that is down); never raises."""
+    attempt, give_up_at = 0, clock() + deadline_seconds
     while True:
         attempt += 1
         try:
@@ -142,22 +145,28 @@ def deliver_to(
         except Exception as exc:  # noqa: BLE001 (a notification never fails the pipeline)
             error = str(exc) or type(exc).__name__
             permanent = isinstance(exc, DeliveryError) and exc.permanent
-            if permanent or attempt > retries:
+            wait = backoff_seconds * 2 ** (attempt - 1)
+            if permanent or attempt > retries or clock() + wait > give_up_at:
                 log.warning("alert %s not delivered to channel %s after %d attempt(s): %s",
                             alert.trigger, channel.name, attempt, error)  # fmt: skip
                 return Delivery(channel.name, False, attempt, error)
-            wait = backoff_seconds * 2 ** (attempt - 1)
             log.info("alert %s to %s failed (%s); retrying in %.2f s", alert.trigger, channel.name, error, wait)
             sleep(wait)
 
 
 def deliver(alert: Alert, config: AlertsConfig, *, env: Mapping[str, str] | None = None,
             sleep: Callable[[float], None] = time.sleep) -> list[Delivery]:  # fmt: skip
-    """Send the alert through every configured channel; a channel that fails is logged, never raised."""
-    return [
-        deliver_to(channel, alert, retries=config.retries, backoff_seconds=config.backoff_seconds, env=env, sleep=sleep)
-        for channel in config.channels
-    ]
+    """Send the alert through every configured channel at once (the slowest, not the sum, sets how long it
+    takes); a channel that fails is logged, never raised."""
+    if not config.channels:
+        return []
+
+    def to(channel: AlertChannel) -> Delivery:
+        return deliver_to(channel, alert, retries=config.retries, backoff_seconds=config.backoff_seconds,
+                          deadline_seconds=config.deadline_seconds, env=env, sleep=sleep)  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=len(config.channels)) as pool:
+        return list(pool.map(to, config.channels))
 
 
 class SentAlerts:
