@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 import dagster as dg
 
@@ -23,6 +24,9 @@ from orghealth.alerts.messages import Alert, blocked_alert, findings_alert, run_
 from orghealth.quality.suites import load_suites
 from orghealth.quality.validate import Outcome
 from orghealth.settings import RunSettings
+
+if TYPE_CHECKING:
+    from dagster_shared.error import SerializableErrorInfo
 
 log = logging.getLogger("orghealth.alerts")
 GATE_ERROR = "DagsterAssetCheckFailedError"  # the step failure a failed blocking check raises: the gate's, not a crash
@@ -39,13 +43,17 @@ def step_failures(instance: dg.DagsterInstance, run_id: str) -> list[tuple[str, 
         if data.user_failure_data is not None and data.user_failure_data.description:
             failures.append((event.step_key or "?", data.user_failure_data.description))
             continue
-        error = data.error
-        if error is not None and error.cls_name == GATE_ERROR:
+        if data.error is not None and data.error.cls_name == GATE_ERROR:
             continue
-        while error is not None and error.cause is not None and error.cls_name.startswith("Dagster"):
-            error = error.cause
-        failures.append((event.step_key or "?", error.message if error is not None else "unknown error"))
+        failures.append((event.step_key or "?", error_message(data.error)))
     return failures
+
+
+def error_message(error: SerializableErrorInfo | None) -> str:
+    """What a failed step's own code raised: Dagster wraps it in errors of its own, whose causes lead to it."""
+    while error is not None and error.cause is not None and error.cls_name.startswith("Dagster"):
+        error = error.cause
+    return error.message.strip() if error is not None else "unknown error"
 
 
 def run_alerts(

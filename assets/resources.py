@@ -39,7 +39,6 @@ class OrgHealthResource(dg.ConfigurableResource):
 
     _settings: RunSettings | None = PrivateAttr(default=None)
     _run_id: str | None = PrivateAttr(default=None)
-    _validated: bool = PrivateAttr(default=False)
     _locked: bool = PrivateAttr(default=False)
     _baseline: dict[str, int | None] | None = PrivateAttr(default=None)
     _out_of_space: str | None = PrivateAttr(default=None)  # why no later step may write (the disk is full)
@@ -68,7 +67,7 @@ class OrgHealthResource(dg.ConfigurableResource):
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         """After the last step, whether the run passed or was blocked: render the Data Docs of its checks once."""
         try:
-            if self._validated and not self._out_of_space:  # nothing more is written to a full disk
+            if self._outcomes and not self._out_of_space:  # nothing more is written to a full disk
                 build_data_docs(self.settings.docs_dir)
         except OrgHealthError as exc:  # the tables are published or blocked already; the docs are a view of them
             context.log.warning(f"{WARNING_PREFIX}Data Docs not written: {exc}")
@@ -86,7 +85,7 @@ class OrgHealthResource(dg.ConfigurableResource):
         settings = self.settings
         if self._earlier is None:  # before this run records any result: the findings of the snapshot before it
             self._earlier = earlier_findings(con, settings.as_of)
-        self._validated = True
+        self._outcomes[suite.suite] = []  # validated (Data Docs are due) even if the suite raises
         outcomes = validate_suite(
             con, suite, settings.config.model_dump(mode="json"), settings.as_of, run_id=self._run_id,
             docs_dir=settings.docs_dir, baseline=self._baseline,

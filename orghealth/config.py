@@ -334,13 +334,14 @@ _ConfigLoader.yaml_implicit_resolvers = {
 }
 
 
-def _format_validation_error(path: Path, exc: ValidationError) -> str:
+def format_validation_error(path: Path, exc: ValidationError, what: str = "config file") -> str:
+    """Every problem pydantic found, each at its key, in one line: "<what> PATH is not valid: key: problem; ..."."""
     problems = []
     for error in exc.errors():
         where = ".".join(str(part) for part in error["loc"]) or "(top level)"
         message = "unknown key (check its spelling)" if error["type"] == "extra_forbidden" else error["msg"]
         problems.append(f"{where}: {message}")
-    return f"config file {path} is not valid: " + "; ".join(problems)
+    return f"{what} {path} is not valid: " + "; ".join(problems)
 
 
 def load_config(path: Path) -> OrgConfig:
@@ -363,5 +364,5 @@ def load_config(path: Path) -> OrgConfig:
     try:
         config = OrgConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_format_validation_error(path, exc)) from exc
+        raise ConfigError(format_validation_error(path, exc)) from exc
     return config.resolve_paths(path.resolve().parent)

@@ -87,8 +87,5 @@ def fingerprint(files: list[Path]) -> str:
 def drop_as_of(hris_location: Path, today: date) -> date:
     """The as_of a new drop describes: the date of the newest HRIS export (no later than today)."""
     if hris_location.is_dir():
-        exports = [e for e in dated_exports(hris_location) if e.dated <= today]
-        if not exports:
-            raise InputFileError(f"{hris_location}: no HRIS export dated on or before {today}")
-        return exports[-1].dated
+        return choose_export(hris_location, today).dated
     return min(export_date(hris_location).dated, today)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +40,10 @@ class RunSettings:
     dashboard_path: Path  # the dashboard file Superset reads, written beside the published one
     pseudonym_key: bytes | None = field(default=None, repr=False)  # from the environment, never from a file
 
-    @property
+    @cached_property
     def hris_export(self) -> DatedExport | None:
-        """The export chosen for as_of when hris.path is a folder of dated exports (None for a single file)."""
+        """The export chosen for as_of when hris.path is a folder of dated exports (None for a single file);
+        chosen once, so every step of a run reads the same file even if a new one lands meanwhile."""
         if self.hris_location is None or not self.hris_location.is_dir():
             return None
         return choose_export(self.hris_location, self.as_of)

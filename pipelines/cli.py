@@ -29,6 +29,12 @@ def _parse_date(value: str | None) -> date | None:
         raise ConfigError(f"--as-of {value!r} is not a date in the form YYYY-MM-DD") from None
 
 
+def _fail(exc: OrgHealthError) -> typer.Exit:
+    """Say what went wrong in one line, in red, on stderr; the exit (status 1) for the caller to raise."""
+    typer.secho(f"orghealth: {exc}", err=True, fg=typer.colors.RED)
+    return typer.Exit(1)
+
+
 AsOf = Annotated[
     str | None,
     typer.Option("--as-of", help="The date the run describes (YYYY-MM-DD). Default: the config's as_of, else today."),
@@ -61,8 +67,7 @@ def _run(config: Path, *, hris: Path | None, jira: list[Path] | None, db: Path |
                 typer.echo(f"snapshot {day.isoformat()} ({number} of {len(dates)})", err=True)
             result = run_pipeline(replace(settings, as_of=day), log_level="INFO" if verbose else "CRITICAL")
     except OrgHealthError as exc:
-        typer.secho(f"orghealth: {exc}", err=True, fg=typer.colors.RED)
-        raise typer.Exit(1) from None
+        raise _fail(exc) from None
     typer.echo(summarize(result.db_path, settings.as_of, settings.dashboard_path))
     for warning in result.warnings:
         typer.secho(f"orghealth: warning: {warning}", err=True, fg=typer.colors.YELLOW)
@@ -116,8 +121,7 @@ def backfill(
         step = timedelta(days=7 if every is Every.week else 1)
         dates = [first + step * i for i in range((last - first) // step + 1)]
     except OrgHealthError as exc:
-        typer.secho(f"orghealth: {exc}", err=True, fg=typer.colors.RED)
-        raise typer.Exit(1) from None
+        raise _fail(exc) from None
     failed = []
     for number, day in enumerate(dates, start=1):
         try:
@@ -177,8 +181,7 @@ def validate(
             settings.db_path, settings.config.model_dump(mode="json"), _parse_date(as_of), docs_dir=settings.docs_dir
         )
     except OrgHealthError as exc:
-        typer.secho(f"orghealth: {exc}", err=True, fg=typer.colors.RED)
-        raise typer.Exit(1) from None
+        raise _fail(exc) from None
     failed = [o for o in outcomes if not o.success]
     errors = [o for o in failed if o.severity == "error"]
     typer.echo(f"database: {settings.db_path}\nas_of:    {checked}\n")
@@ -206,8 +209,7 @@ def sql(
         check_location(db, must_exist=True)
         columns, rows, total = query_read_only(db, query, limit)
     except OrgHealthError as exc:
-        typer.secho(f"orghealth: {exc}", err=True, fg=typer.colors.RED)
-        raise typer.Exit(1) from None
+        raise _fail(exc) from None
     typer.echo(terminal_table(columns, rows))
     typer.echo(f"({total:,} rows{f', {limit:,} shown' if total > limit else ''})")
 
@@ -238,11 +240,6 @@ DashboardsOption = Annotated[
     Path | None,
     typer.Option("--dashboards", help="A dashboard YAML file, or a folder of them. Default: the ones orghealth ships."),
 ]
-
-
-def _fail(exc: OrgHealthError) -> typer.Exit:
-    typer.secho(f"orghealth: {exc}", err=True, fg=typer.colors.RED)
-    return typer.Exit(1)
 
 
 @superset_app.command("publish")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.alerting import error_message
 from assets.partitions import PARTITIONS_START, as_of_partitions
 from assets.resources import WARNING_PREFIX
 from orghealth.database import working_copy
@@ -77,11 +78,7 @@ def _failure_message(result: dg.ExecuteInProcessResult, settings: RunSettings, w
         data = failure.step_failure_data
         if data.user_failure_data is not None and data.user_failure_data.description:
             return data.user_failure_data.description
-        error = data.error
-        while error is not None and error.cause is not None and error.cls_name.startswith("Dagster"):
-            error = error.cause
-        detail = error.message.strip() if error is not None else "unknown error"
-        return f"step {failure.step_key} failed: {detail}"
+        return f"step {failure.step_key} failed: {error_message(data.error)}"
     return "the run failed before any step ran"
 
 

@@ -13,7 +13,7 @@ import smtplib
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -183,10 +183,6 @@ class SentAlerts:
                 return False
             self._keys.add(alert.key)
             return True
-
-    def forget(self, run_ids: Iterable[str]) -> None:
-        with self._lock:
-            self._keys = {k for k in self._keys if k[0] not in set(run_ids)}
 
 
 SENT = SentAlerts()

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from orghealth.config import format_validation_error
 from orghealth.dashboard_file import dashboard_models
 from orghealth.errors import ConfigError
 from orghealth.files import package_dir
@@ -135,7 +136,7 @@ def load_dashboard(path: Path, tables: Collection[str]) -> Dashboard:
     try:
         dashboard = Dashboard.model_validate(data)
     except ValidationError as exc:
-        raise DashboardDefinitionError(_validation_message(path, exc)) from exc
+        raise DashboardDefinitionError(format_validation_error(path, exc, "dashboard file")) from exc
     _check_datasets(path, dashboard, tables)
     return dashboard
 
@@ -166,12 +167,3 @@ def _check_datasets(path: Path, dashboard: Dashboard, tables: Collection[str]) -
             raise DashboardDefinitionError(
                 f"dashboard file {path}: view {name!r} needs a lowercase name of its own, not a table's name"
             )
-
-
-def _validation_message(path: Path, exc: ValidationError) -> str:
-    problems = []
-    for error in exc.errors():
-        where = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        message = "unknown key (check its spelling)" if error["type"] == "extra_forbidden" else error["msg"]
-        problems.append(f"{where}: {message}")
-    return f"dashboard file {path} is not valid: " + "; ".join(problems)
