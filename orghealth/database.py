@@ -173,7 +173,8 @@ def query_read_only(db_path: Path, query: str, limit: int) -> tuple[list[str], l
             result = con.sql(query)
             if result is None:
                 raise OrgHealthError("the SQL returned no rows to show (orghealth sql runs queries only)")
-            rows = result.fetchall()
-            return list(result.columns), rows[:limit], len(rows)
+            # Stream the count and fetch only the rows shown: a query over millions of rows stays small in memory.
+            ((total,),) = result.aggregate("count(*)").fetchall()
+            return list(result.columns), result.limit(limit).fetchall(), total
     except duckdb.Error as exc:
         raise OrgHealthError(f"{db_path}: {str(exc).splitlines()[0]}") from exc
