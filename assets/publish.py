@@ -7,7 +7,6 @@ because this asset runs only when every upstream asset and blocking check succee
 """
 
 import dagster as dg
-import duckdb
 
 from assets.partitions import as_of_partitions
 from assets.resources import OrgHealthResource
@@ -27,9 +26,10 @@ from orghealth.sql_models import load_models
 )
 def published(orghealth: OrgHealthResource) -> dg.MaterializeResult:
     settings = orghealth.settings
-    dashboard_rows = orghealth.publish()
-    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+    # Read from the run's own copy before it is moved: the published file may be open in another process.
+    with orghealth.connect() as con:
         since_previous = changes.one_line(con, settings.as_of)
+    dashboard_rows = orghealth.publish()
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(settings.db_path)),
