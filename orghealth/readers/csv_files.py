@@ -138,6 +138,15 @@ def read_header(records: Iterator[CsvRecord], path: Path) -> CsvRecord:
     return header._replace(fields=[name.strip() for name in header.fields])
 
 
+def header_only(source: CsvSource) -> list[str]:
+    """The header row of an export, read without reading the records after it."""
+    records = iter(CsvRecords(source))
+    try:
+        return read_header(records, source.path).fields
+    finally:
+        records.close()
+
+
 def normalise_header(name: str) -> str:
     """Fold a header for matching: case, accents, spacing and punctuation do not matter."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()

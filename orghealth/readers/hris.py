@@ -16,7 +16,7 @@ import polars as pl
 
 from orghealth.config import HrisConfig
 from orghealth.errors import InputFileError
-from orghealth.readers.csv_files import CsvRecords, normalise_header, open_csv, read_header
+from orghealth.readers.csv_files import CsvRecords, header_only, normalise_header, open_csv, read_header
 from orghealth.readers.extract import Extract, Reject
 
 # Headers seen in common HRIS exports (BambooHR, Workday, HiBob, Personio, the HRDataset sample…),
@@ -224,11 +224,7 @@ def _name_header(names: NameColumns, header: list[str]) -> str:
 def check_header(path: Path, config: HrisConfig) -> None:
     """Raise what `read_hris` would about the file's encoding and header, reading only the header row, so a
     missing column is reported before anything starts."""
-    records = iter(CsvRecords(open_csv(path, config.encoding, config.delimiter)))
-    try:
-        header = read_header(records, path).fields
-    finally:
-        records.close()
+    header = header_only(open_csv(path, config.encoding, config.delimiter))
     map_headers(path, header, config.columns)
     name_columns(path, header, config.columns)
 

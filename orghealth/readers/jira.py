@@ -17,7 +17,7 @@ import polars as pl
 from orghealth.config import JiraConfig
 from orghealth.errors import InputFileError
 from orghealth.files import require_regular_file
-from orghealth.readers.csv_files import CsvRecords, normalise_header, open_csv, read_header
+from orghealth.readers.csv_files import CsvRecords, header_only, normalise_header, open_csv, read_header
 from orghealth.readers.extract import Extract, Reject
 
 TEXT_FIELDS = (
@@ -132,11 +132,7 @@ def check_headers(paths: list[Path]) -> None:
     for path in jira_files(paths):
         if path.suffix.lower() == ".json":
             continue
-        records = iter(CsvRecords(open_csv(path)))
-        try:
-            _require_columns(path, read_header(records, path).fields)
-        finally:
-            records.close()
+        _require_columns(path, header_only(open_csv(path)))
 
 
 def _read_csv(
