@@ -20,6 +20,7 @@ JOB_NAME = "orghealth"
 # The schedule and the sensor start running by themselves for your own org (ORGHEALTH_CONFIG set); for the
 # embedded sample org they start stopped (turn them on in the UI), so `make serve` starts no run unasked.
 YOUR_ORG = bool(os.environ.get("ORGHEALTH_CONFIG"))
+CONFIG_PATH = default_config_path()
 
 orghealth_job = dg.define_asset_job(
     JOB_NAME,
@@ -34,8 +35,8 @@ defs = dg.Definitions(
     assets=[raw_hris_people, raw_jira, raw_org_config, *model_assets, published],
     asset_checks=quality_checks,
     jobs=[orghealth_job],
-    schedules=[nightly_schedule(orghealth_job, default_config_path(), running=YOUR_ORG)],
-    sensors=[new_export_sensor(orghealth_job, default_config_path(), running=YOUR_ORG)],
+    schedules=[nightly_schedule(orghealth_job, CONFIG_PATH, running=YOUR_ORG)],
+    sensors=[new_export_sensor(orghealth_job, CONFIG_PATH, running=YOUR_ORG)],
     resources={"orghealth": OrgHealthResource.from_env()},
     # One process, one step at a time: a DuckDB file open read-write in one process cannot be opened by
     # another, so the default multiprocess executor would make parallel steps fail on the file lock.
