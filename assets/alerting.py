@@ -3,7 +3,9 @@ resource calls `after_run` from its teardown, once the steps are done and the lo
 
 - blocked: the quality gate failed (one alert listing every failed data error);
 - new_finding: the run published, and an org-health finding failed that the last snapshot did not have;
-- run_failed: a step raised (not the gate), read from the run's step-failure events in Dagster's log.
+- run_failed: a step raised (not the gate), read from the run's step-failure events in Dagster's log; or the
+  run failed to start (its settings could not be resolved): orghealth.alerts.failed_start, called from the
+  resource's setup and from the CLI before it starts Dagster.
 
 Delivery is retried and logged by orghealth.alerts.channels and never raises: a run's result is what its
 steps decided, whatever happens to its notifications.

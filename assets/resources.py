@@ -18,6 +18,7 @@ from pydantic import Field, PrivateAttr
 
 from assets import alerting
 from orghealth import dashboard_file, database, locking
+from orghealth.alerts.failed_start import alert_failed_start
 from orghealth.alerts.findings import Finding, earlier_findings
 from orghealth.errors import OrgHealthError
 from orghealth.quality.suites import Suite, load_suites
@@ -52,16 +53,27 @@ class OrgHealthResource(dg.ConfigurableResource):
     _published: bool = PrivateAttr(default=False)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        """Resolve the settings once per run: the partition key is the as_of, every path becomes absolute."""
+        """Resolve the settings once per run: the partition key is the as_of, every path becomes absolute.
+
+        When they cannot be resolved, no step runs and teardown is not called: the run_failed alert goes out
+        from here, and the error is raised unchanged."""
         run = context.run
         partition = run.tags.get(PARTITION_TAG) if run else None
-        self._settings = resolve_settings(
-            Path(self.config_path),
-            db_path=Path(self.database) if self.database else None,
-            as_of=date.fromisoformat(partition) if partition else None,
-            hris_path=Path(self.hris_path) if self.hris_path else None,
-            jira_paths=[Path(p) for p in self.jira_paths] if self.jira_paths else None,
-        )
+        as_of = date.fromisoformat(partition) if partition else None
+        try:
+            self._settings = resolve_settings(
+                Path(self.config_path),
+                db_path=Path(self.database) if self.database else None,
+                as_of=as_of,
+                hris_path=Path(self.hris_path) if self.hris_path else None,
+                jira_paths=[Path(p) for p in self.jira_paths] if self.jira_paths else None,
+            )
+        except OrgHealthError as exc:
+            run_id = run.run_id if run else None
+            for warning in alert_failed_start(Path(self.config_path), as_of, run_id, str(exc)):
+                if context.log is not None:
+                    context.log.warning(WARNING_PREFIX + warning)
+            raise
         self._run_id = run.run_id if run else "ephemeral"
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:

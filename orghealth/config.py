@@ -238,6 +238,9 @@ class SmtpConfig(StrictModel):
     host: str
     port: int = Field(default=587, gt=0, lt=65536)
     starttls: bool = Field(default=True, description="Upgrade the connection with STARTTLS before logging in.")
+    ca_file: Path | None = Field(
+        default=None, description="A CA bundle (PEM) to trust for STARTTLS, e.g. a company CA; default: the system's."
+    )
     username_env: str | None = Field(default=None, pattern=ENV_NAME)
     password_env: str | None = Field(default=None, pattern=ENV_NAME)
     sender: str
@@ -247,6 +250,8 @@ class SmtpConfig(StrictModel):
     def _login_in_pairs(self) -> SmtpConfig:
         if (self.username_env is None) != (self.password_env is None):
             raise ValueError("username_env and password_env go together: name both or neither")
+        if self.ca_file is not None and not self.starttls:
+            raise ValueError("ca_file is used only with starttls: true")
         return self
 
 
@@ -312,6 +317,11 @@ class OrgConfig(StrictModel):
         def absolute(path: Path | None) -> Path | None:
             return None if path is None else (path if path.is_absolute() else base / path)
 
+        def channel(c: AlertChannel) -> AlertChannel:
+            if c.smtp is None or c.smtp.ca_file is None:
+                return c
+            return c.model_copy(update={"smtp": c.smtp.model_copy(update={"ca_file": absolute(c.smtp.ca_file)})})
+
         return self.model_copy(
             update={
                 "database": absolute(self.database),
@@ -320,6 +330,7 @@ class OrgConfig(StrictModel):
                 "publish": self.publish.model_copy(
                     update={"dashboard_database": absolute(self.publish.dashboard_database)}
                 ),
+                "alerts": self.alerts.model_copy(update={"channels": [channel(c) for c in self.alerts.channels]}),
             }
         )
 

@@ -35,6 +35,20 @@ def _fail(exc: OrgHealthError) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _warn(message: str) -> None:
+    typer.secho(f"orghealth: warning: {message}", err=True, fg=typer.colors.YELLOW)
+
+
+def _failed_start(config: Path, as_of: date | None, exc: OrgHealthError) -> typer.Exit:
+    """A run that could not start: _fail, after a run_failed alert to the config's channels (an unattended
+    run from cron must not fail silently); a channel that did not take it is a warning."""
+    from orghealth.alerts.failed_start import alert_failed_start
+
+    for warning in alert_failed_start(config, as_of, None, str(exc)):
+        _warn(warning)
+    return _fail(exc)
+
+
 AsOf = Annotated[
     str | None,
     typer.Option("--as-of", help="The date the run describes (YYYY-MM-DD). Default: the config's as_of, else today."),
@@ -57,8 +71,13 @@ def _run(config: Path, *, hris: Path | None, jira: list[Path] | None, db: Path |
     from orghealth.settings import resolve_settings
     from orghealth.summary import summarize
 
+    day = None
     try:
-        settings = resolve_settings(config, db_path=db, as_of=_parse_date(as_of), hris_path=hris, jira_paths=jira)
+        day = _parse_date(as_of)
+        settings = resolve_settings(config, db_path=db, as_of=day, hris_path=hris, jira_paths=jira)
+    except OrgHealthError as exc:
+        raise _failed_start(config, day, exc) from None
+    try:
         from pipelines.runner import run_pipeline  # Dagster starts only once the settings are known to be usable
 
         dates = [settings.as_of - timedelta(weeks=back) for back in range(history_weeks - 1, -1, -1)]
@@ -70,7 +89,7 @@ def _run(config: Path, *, hris: Path | None, jira: list[Path] | None, db: Path |
         raise _fail(exc) from None
     typer.echo(summarize(result.db_path, settings.as_of, settings.dashboard_path))
     for warning in result.warnings:
-        typer.secho(f"orghealth: warning: {warning}", err=True, fg=typer.colors.YELLOW)
+        _warn(warning)
 
 
 @app.command()
@@ -111,11 +130,15 @@ def backfill(
     would have; a date already published is replaced. Exit status 1 when any date failed (the others stay)."""
     from orghealth.settings import resolve_settings
 
+    last = None
     try:
         first, last = _parse_date(start), _parse_date(end)
         if first > last:
             raise ConfigError(f"--start {start} is after --end {end}")
         settings = resolve_settings(config, db_path=db, as_of=last)
+    except OrgHealthError as exc:
+        raise _failed_start(config, last, exc) from None
+    try:
         from pipelines.runner import run_pipeline
 
         step = timedelta(days=7 if every is Every.week else 1)

@@ -3,11 +3,13 @@ once per run, and a config that holds environment variable names, never URLs or 
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import socket
+import ssl
 import threading
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -15,13 +17,18 @@ import duckdb
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pydantic import ValidationError
 
 from assets.checks import record_outcomes
 from orghealth.alerts.channels import SentAlerts, deliver, deliver_once, deliver_to
+from orghealth.alerts.failed_start import alert_failed_start
 from orghealth.alerts.findings import earlier_findings, new_findings
 from orghealth.alerts.messages import blocked_alert, example_keys, findings_alert, run_failed_alert, trial_alert
-from orghealth.config import AlertChannel, AlertsConfig, OrgConfig
+from orghealth.config import AlertChannel, AlertsConfig, OrgConfig, load_config
 from orghealth.quality.validate import Outcome
 
 AS_OF = date(2026, 11, 20)
@@ -65,16 +72,19 @@ def free_port() -> int:
 
 
 class Mailbox:
-    """An SMTP server (aiosmtpd) on 127.0.0.1 that keeps every message it receives."""
+    """An SMTP server (aiosmtpd) on 127.0.0.1 that keeps every message it receives. With `tls` (the server's
+    certificate) it requires STARTTLS before anything else, login included."""
 
-    def __init__(self, login: tuple[str, str] | None = None) -> None:
+    def __init__(self, login: tuple[str, str] | None = None, tls: ssl.SSLContext | None = None) -> None:
         self.messages: list = []
         self.logins: list[tuple[str, bool]] = []
+        self.encrypted: list[bool] = []  # per login, then per message: was the session under TLS
         mailbox = self
 
         def authenticator(server, session, envelope, mechanism, data):
             user, password = data.login.decode(), data.password.decode()
             mailbox.logins.append((user, (user, password) == login))
+            mailbox.encrypted.append(session.ssl is not None)
             return AuthResult(success=(user, password) == login, handled=False)
 
         class Handler:
@@ -82,11 +92,16 @@ class Mailbox:
                 mailbox.messages.append(
                     (envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default))
                 )
+                mailbox.encrypted.append(session.ssl is not None)
                 return "250 OK"
 
         self.port = free_port()
-        auth = {"authenticator": authenticator, "auth_required": True, "auth_require_tls": False} if login else {}
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **auth)
+        options: dict = {"authenticator": authenticator, "auth_required": True} if login else {}
+        if login:
+            options["auth_require_tls"] = tls is not None
+        if tls:
+            options |= {"tls_context": tls, "require_starttls": True}
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
 
     def close(self) -> None:
@@ -329,3 +344,141 @@ def test_alert_test_sends_through_every_channel_and_fails_on_any(tmp_path, recei
     assert "team-chat: sent" in result.output
     assert "missing: environment variable ALERT_HOOK_UNSET (webhook URL) is not set" in result.output
     assert receiver.bodies == [{"text": trial_alert("http://127.0.0.1:3000").text()}]
+
+
+def test_a_run_that_cannot_start_alerts_once_per_run_and_every_time_without_one(tmp_path, receiver, monkeypatch):
+    path = tmp_path / "orghealth.yaml"
+    path.write_text("as_of: 2026-11-13\nalerts:\n  channels:\n    - {kind: webhook, name: hook, url_env: HOOK}\n"
+                    "    - {kind: slack, name: unset, url_env: HOOK_UNSET}\n", encoding="utf-8")  # fmt: skip
+    monkeypatch.setenv("HOOK", receiver.url)
+    monkeypatch.delenv("HOOK_UNSET", raising=False)
+    error = "hris.csv: required field employee_id not found, see ana@x.example\nmore"
+    unset = ["alert run_failed not delivered to channel unset: environment variable HOOK_UNSET (slack webhook URL) "
+             "is not set"]  # fmt: skip
+    # Dagster may set a run's resource up more than once: one message per run id.
+    assert alert_failed_start(path, AS_OF, "start-r1", error) == unset
+    assert alert_failed_start(path, AS_OF, "start-r1", error) == []
+    (body,) = receiver.bodies
+    assert body["title"] == "orghealth: run failed for as_of 2026-11-20: step setup"
+    assert body["lines"] == ["setup: hris.csv: required field employee_id not found, see <email>"]
+    assert (body["run_id"], body["run_url"]) == ("start-r1", "http://127.0.0.1:3000/runs/start-r1")
+    # The CLI, before Dagster starts: no run, no link, the config's as_of; each call is its own failed start.
+    assert alert_failed_start(path, None, None, error) == unset
+    assert alert_failed_start(path, None, None, error) == unset
+    assert [(b["as_of"], b["run_id"], b["run_url"]) for b in receiver.bodies[1:]] == [("2026-11-13", None, None)] * 2
+
+
+@pytest.mark.parametrize("more", ["  retries: [unclosed\n", "hris: {pathh: people.csv}\n", None],
+                         ids=["yaml", "unknown-key", "missing"])  # fmt: skip
+def test_no_alert_when_the_config_itself_cannot_be_loaded(tmp_path, receiver, monkeypatch, more):
+    """Its channels are not to be trusted (its error is what people see): nothing is sent, nothing raised."""
+    monkeypatch.setenv("HOOK", receiver.url)
+    path = tmp_path / "orghealth.yaml"
+    if more is not None:
+        path.write_text("alerts:\n  channels:\n    - {kind: webhook, name: hook, url_env: HOOK}\n" + more)
+    assert alert_failed_start(path, AS_OF, None, "anything") == []
+    assert receiver.attempts == 0
+
+
+def certificate(folder, *names: str) -> tuple[str, str]:
+    """A self-signed certificate for names (host names or IP addresses), made now: (its PEM file, its key's)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
+    alt = [x509.IPAddress(ipaddress.ip_address(n)) if n[0].isdigit() else x509.DNSName(n) for n in names]
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName(alt), critical=False)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    cert_file, key_file = folder / f"{names[0]}.pem", folder / f"{names[0]}.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))  # fmt: skip
+    return str(cert_file), str(key_file)
+
+
+def server_tls(cert_file: str, key_file: str) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+def tls_mail(port: int, retries: int = 3, **smtp) -> AlertsConfig:
+    return config({"kind": "email", "name": "mail", "smtp": {"host": "127.0.0.1", "port": port, "starttls": True,
+                   "sender": "o@x.example", "recipients": ["ops@x.example"]} | smtp}, retries=retries)  # fmt: skip
+
+
+LOGIN = {"username_env": "SMTP_USER", "password_env": "SMTP_PASSWORD"}
+
+
+def test_email_over_starttls_trusts_ca_file_and_logs_in_on_the_encrypted_session(tmp_path, caplog):
+    cert, key = certificate(tmp_path, "localhost", "127.0.0.1")
+    box = Mailbox(login=("alerts", "s3cret"), tls=server_tls(cert, key))
+    try:
+        channels = tls_mail(box.port, ca_file=cert, **LOGIN)
+        (good,) = deliver(trial_alert("http://d"), channels, env={"SMTP_USER": "alerts", "SMTP_PASSWORD": "s3cret"})
+        with caplog.at_level(logging.WARNING, logger="orghealth.alerts"):
+            (bad,) = deliver(trial_alert("http://d"), channels, env={"SMTP_USER": "alerts", "SMTP_PASSWORD": "wrong"})
+        # The server really demands TLS: without STARTTLS it offers no login, and takes no message.
+        (plain,) = deliver(trial_alert("http://d"), tls_mail(box.port, starttls=False, retries=0, **LOGIN),
+                           env={"SMTP_USER": "alerts", "SMTP_PASSWORD": "s3cret"})  # fmt: skip
+    finally:
+        box.close()
+    assert (good.sent, good.attempts, good.error) == (True, 1, None)
+    ((to, mail),) = box.messages
+    assert to == ["ops@x.example"] and mail["Subject"] == "orghealth: test message"
+    assert (bad.sent, bad.attempts, bad.error) == (False, 1, "SMTP login refused: 535")  # not retried
+    assert any(r.getMessage().endswith("not delivered to channel mail after 1 attempt(s): SMTP login refused: 535")
+               for r in caplog.records)  # fmt: skip
+    assert (plain.sent, plain.error) == (False, "SMTPNotSupportedError: SMTP AUTH extension not supported by server.")
+    # The good login (the environment's credentials), its message, then each mechanism smtplib tries with "wrong".
+    assert box.logins[0] == ("alerts", True) and {ok for _, ok in box.logins[1:]} == {False}
+    assert box.encrypted[:2] == [True, True] and set(box.encrypted) == {True}
+
+
+@pytest.mark.parametrize(
+    ("names", "ca", "error"),
+    [
+        (("localhost", "127.0.0.1"), None, "certificate verify failed: self-signed certificate"),
+        (
+            ("mail.other.example",),
+            "server",
+            "certificate verify failed: IP address mismatch, certificate is not valid for '127.0.0.1'.",
+        ),  # fmt: skip
+        (("localhost", "127.0.0.1"), "missing", None),
+    ],
+    ids=["not-trusted", "other-host", "no-ca-file"],
+)
+def test_a_certificate_that_cannot_be_trusted_is_a_clear_permanent_delivery_error(tmp_path, caplog, names, ca, error):
+    cert, key = certificate(tmp_path, *names)
+    ca_file = {"server": cert, "missing": str(tmp_path / "missing.pem"), None: None}[ca]
+    box = Mailbox(tls=server_tls(cert, key))
+    try:
+        with caplog.at_level(logging.WARNING, logger="orghealth.alerts"):
+            (delivery,) = deliver(trial_alert("http://d"), tls_mail(box.port, **({"ca_file": ca_file} if ca else {})))
+    finally:
+        box.close()
+    if error is None:
+        error = f"smtp.ca_file {ca_file} cannot be used: No such file or directory"
+    else:
+        error = f"STARTTLS to 127.0.0.1:{box.port}: {error}"
+    assert (delivery.sent, delivery.attempts, delivery.error) == (False, 1, error)
+    assert box.messages == []
+    (record,) = [r for r in caplog.records if "not delivered" in r.getMessage()]
+    assert record.getMessage().endswith(f"after 1 attempt(s): {error}") and record.exc_info is None
+
+
+def test_ca_file_is_taken_from_the_config_folder_and_needs_starttls(tmp_path):
+    smtp = "{host: h, sender: a@x.example, recipients: [b@x.example], ca_file: certs/company.pem"
+    path = tmp_path / "orghealth.yaml"
+    path.write_text(f"alerts:\n  channels:\n    - {{kind: email, name: mail, smtp: {smtp}}}}}\n", encoding="utf-8")
+    assert load_config(path).alerts.channels[0].smtp.ca_file == tmp_path / "certs" / "company.pem"
+    with pytest.raises(ValidationError, match="ca_file is used only with starttls: true"):
+        AlertChannel.model_validate({"kind": "email", "name": "m", "smtp": {"host": "h", "sender": "a@b",
+                                     "recipients": ["c@d"], "starttls": False, "ca_file": "ca.pem"}})  # fmt: skip
+    assert OrgConfig.model_validate({"alerts": {"channels": [{"kind": "email", "name": "m", "smtp": {
+        "host": "h", "sender": "a@b", "recipients": ["c@d"]}}]}}).alerts.channels[0].smtp.ca_file is None  # fmt: skip

@@ -9,7 +9,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from orghealth.config import load_config
+from orghealth.errors import ConfigError
+from pipelines.cli import app
+from pipelines.definitions import JOB_NAME, defs
 from pipelines.runner import RunFailed
 from tests.conftest import AS_OF, SMALL_ORG, run_small_org
 from tests.test_alerts import Mailbox, Receiver
@@ -131,3 +136,81 @@ def test_an_unreachable_channel_never_fails_the_run_and_is_logged(tmp_path, rece
     assert any("not delivered to channel hook after 2 attempt(s)" in r.getMessage() for r in caplog.records)
     assert [w for w in result.warnings if w.startswith("alert ")] == [
         "alert new_finding not delivered to channel hook: ConnectError: [Errno 111] Connection refused"]  # fmt: skip
+
+
+def break_hris_header(config: Path) -> Path:
+    """The HRIS export without a column for employee_id (its header renamed): the run cannot start."""
+    hris = config.parent / "hris.csv"
+    hris.write_text(hris.read_text(encoding="utf-8").replace("Employee #,", "Staff,", 1), encoding="utf-8")
+    return hris
+
+
+@pytest.mark.parametrize(
+    "command", [["run"], ["backfill", "--start", "2026-11-13", "--end", "2026-11-20"]], ids=["run", "backfill"]
+)
+def test_a_cli_run_that_cannot_start_exits_1_and_alerts_once(tmp_path, receivers, command):
+    hook, mailbox = receivers
+    config = org(tmp_path, mailbox)
+    hris = break_hris_header(config)
+    db = tmp_path / "published.duckdb"
+    result = CliRunner().invoke(app, [*command, "--config", str(config), "--db", str(db)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
+    error = f"{hris}: required field employee_id not found; looked for headers 'Employee ID', 'Employee #'"
+    assert result.stderr.startswith(f"orghealth: {error}") and len(result.stderr.splitlines()) == 1
+    (body,) = hook.bodies
+    assert body["trigger"] == "run_failed" and body["as_of"] == "2026-11-20"
+    assert body["title"] == "orghealth: run failed for as_of 2026-11-20: step setup"
+    (line,) = body["lines"]
+    assert line.startswith(f"setup: {error}")
+    assert (body["run_id"], body["run_url"]) == (None, None)  # Dagster never started: no run to link to
+    ((to, mail),) = mailbox.messages
+    assert to == ["ops@x.example"] and mail["Subject"].strip() == body["title"]
+    assert not db.exists()
+    no_people(str(hook.bodies) + mail.get_content())
+
+
+def test_a_channel_that_misses_the_failed_start_is_a_cli_warning(tmp_path, receivers, monkeypatch):
+    hook, mailbox = receivers
+    monkeypatch.delenv("ORGHEALTH_TEST_UNSET", raising=False)
+    config = org(tmp_path, mailbox, url_env="ORGHEALTH_TEST_UNSET")
+    hris = break_hris_header(config)
+    result = CliRunner().invoke(app, ["run", "--config", str(config), "--db", str(tmp_path / "published.duckdb")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "orghealth: warning: alert run_failed not delivered to channel hook: "
+        "environment variable ORGHEALTH_TEST_UNSET (webhook URL) is not set"
+    )
+    assert result.stderr.splitlines()[1].startswith(f"orghealth: {hris}: required field employee_id not found")
+    assert hook.bodies == [] and len(mailbox.messages) == 1
+
+
+def test_a_dagster_run_that_cannot_start_alerts_once_with_its_run(tmp_path, receivers):
+    """As the daemon or the UI starts it: the partition is the as_of, the resource's config names the org."""
+    hook, mailbox = receivers
+    config = org(tmp_path, mailbox)
+    hris = break_hris_header(config)
+    resource = {"config_path": str(config), "database": str(tmp_path / "published.duckdb")}
+    result = defs.resolve_job_def(JOB_NAME).execute_in_process(
+        partition_key="2026-11-19", raise_on_error=False, run_config={"resources": {"orghealth": {"config": resource}}}
+    )
+    assert not result.success
+    (body,) = hook.bodies
+    assert body["title"] == "orghealth: run failed for as_of 2026-11-19: step setup"
+    assert body["lines"][0].startswith(f"setup: {hris}: required field employee_id not found")
+    assert body["run_id"] == result.run_id
+    assert body["run_url"] == f"http://127.0.0.1:3000/runs/{result.run_id}"
+    assert len(mailbox.messages) == 1
+    no_people(str(hook.bodies))
+
+
+def test_an_unreadable_config_sends_nothing_and_its_error_is_unchanged(tmp_path, receivers):
+    hook, mailbox = receivers
+    config = org(tmp_path, mailbox)
+    config.write_text(config.read_text(encoding="utf-8") + "work_streams: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as expected:
+        load_config(config)
+    assert "is not valid YAML" in str(expected.value)
+    result = CliRunner().invoke(app, ["run", "--config", str(config), "--db", str(tmp_path / "published.duckdb")])
+    assert result.exit_code == 1
+    assert result.stderr == f"orghealth: {expected.value}\n"
+    assert hook.bodies == [] and mailbox.messages == []

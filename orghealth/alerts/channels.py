@@ -2,7 +2,8 @@
 
 Slack, Mattermost and Rocket.Chat accept the same incoming-webhook JSON (`{"text": ...}`); Teams gets a
 MessageCard (title, text, facts); a generic webhook gets one JSON object; email goes over SMTP, with STARTTLS
-and login when configured. URLs and passwords are read from the environment variables the config names.
+(trusting the system's CAs, or smtp.ca_file's) and login when configured. URLs and passwords are read from the
+environment variables the config names.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.message import EmailMessage
+from pathlib import Path
 
 import httpx
 
@@ -104,17 +106,33 @@ def _email(channel: AlertChannel, alert: Alert, env: Mapping[str, str]) -> None:
     login = None
     if smtp.username_env and smtp.password_env:
         login = (_env(smtp.username_env, env, "SMTP user"), _env(smtp.password_env, env, "SMTP password"))
+    context = _tls_context(smtp.ca_file) if smtp.starttls else None
     try:
         with smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT_SECONDS) as server:
-            if smtp.starttls:
-                server.starttls(context=ssl.create_default_context())
+            if context is not None:
+                server.starttls(context=context)
             if login:
                 server.login(*login)
             server.send_message(message)
     except smtplib.SMTPAuthenticationError as exc:
         raise DeliveryError(f"SMTP login refused: {exc.smtp_code}", permanent=True) from exc
+    except ssl.SSLCertVerificationError as exc:  # the same certificate is refused the same way next time
+        reason = exc.verify_message or exc.reason or str(exc)
+        raise DeliveryError(f"STARTTLS to {smtp.host}:{smtp.port}: certificate verify failed: {reason}",
+                            permanent=True) from exc  # fmt: skip
     except (smtplib.SMTPException, OSError) as exc:
         raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _tls_context(ca_file: Path | None) -> ssl.SSLContext:
+    """The system's trusted CAs, or only those of ca_file (e.g. a company CA) when the config names one."""
+    if ca_file is None:
+        return ssl.create_default_context()
+    try:
+        return ssl.create_default_context(cafile=str(ca_file))
+    except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError: a file that holds no PEM certificate
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise DeliveryError(f"smtp.ca_file {ca_file} cannot be used: {reason}", permanent=True) from exc
 
 
 def send(channel: AlertChannel, alert: Alert, env: Mapping[str, str] | None = None) -> None:

@@ -167,9 +167,10 @@ def findings_alert(
 
 
 def run_failed_alert(
-    step: str, error: str, *, as_of: date | None, run_id: str, dagster_url: str, docs_dir: Path | None = None
+    step: str, error: str, *, as_of: date | None, run_id: str | None, dagster_url: str, docs_dir: Path | None = None
 ) -> Alert:
-    """The run stopped on an error (not the quality gate): which step, and the error's first line, emails hidden."""
+    """The run stopped on an error (not the quality gate): which step, and the error's first line, emails hidden.
+    No run_id (the CLI failed before Dagster started a run): no run link."""
     first = (error.strip().splitlines() or ["unknown error"])[0]
     first = EMAIL.sub("<email>", first)
     if len(first) > 300:
@@ -182,7 +183,7 @@ def run_failed_alert(
         lines=(f"{step}: {first}",),
         subject="run",
         run_id=run_id,
-        run_url=run_url(dagster_url, run_id),
+        run_url=run_url(dagster_url, run_id) if run_id else None,
         data_docs=data_docs_url(docs_dir) if docs_dir else None,
     )
 
