@@ -4,7 +4,9 @@ Two instances, each in a temporary DAGSTER_HOME with the committed yaml copied i
 - on a real PostgreSQL (Debian's package: initdb and pg_ctl under /usr/lib/postgresql/<version>/bin), started by
   the test in a temporary folder and stopped after, a run of the job for one partition is stored in PostgreSQL;
 - on disk, the daemon (`dagster-daemon run`) sees a new HRIS export through the new_exports sensor, and the run
-  it launches from the queue completes.
+  it launches from the queue completes;
+- `make serve` on a fresh clone with DAGSTER_PG_* set runs a backfill launched as the UI launches it, one run at
+  a time, into the same snapshots `orghealth backfill` builds.
 """
 
 import contextlib
@@ -25,7 +27,9 @@ import dagster as dg
 import pytest
 
 from tests.conftest import AS_OF, SMALL_ORG
-from tests.roads import clean_env, snapshot_dates
+from tests.roads import clean_env, published_tables, snapshot_dates
+from tests.test_serve import START_TIMEOUT, UV, Server, fresh_clone, stop, wait_until_up
+from tests.test_serve import clean_env as serve_env
 
 pytestmark = pytest.mark.slow
 
@@ -251,3 +255,115 @@ def test_the_daemon_runs_the_job_when_the_sensor_sees_a_new_export(tmp_path: Pat
 def tail(path: Path, lines: int = 60) -> str:
     text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
     return "\n".join(text.splitlines()[-lines:])
+
+
+# ------------------------------------------------------------------- make serve on PostgreSQL, a backfill from the UI
+
+BACKFILL_DATES = ["2026-11-18", "2026-11-19", PARTITION]
+BACKFILL_TIMEOUT = 600
+
+
+def test_make_serve_on_postgresql_backfills_from_the_ui_one_run_at_a_time(tmp_path: Path, postgres: Postgres) -> None:
+    """`make serve` with DAGSTER_PG_* set, on a fresh clone; a three-day backfill launched as the UI launches it
+    (launchPartitionBackfill, with the launchpad's run config); the daemon starts its runs one after another, and
+    the snapshots equal those `orghealth backfill` builds for the same dates."""
+    db = tmp_path / "ui" / "orghealth.duckdb"
+    stack = contextlib.ExitStack()  # the CLI's backfill, stopped if the test ends before it does
+    with stack, serving(tmp_path, postgres) as server:
+        # make serve put the PostgreSQL instance in place.
+        assert (server.clone / "dagster_home" / "dagster.yaml").read_text() == POSTGRES_YAML.read_text()
+        (partition_set,) = server.graphql(
+            """{ partitionSetsOrError(repositorySelector: {repositoryLocationName: "orghealth",
+                   repositoryName: "__repository__"}, pipelineName: "orghealth") {
+                 ... on PartitionSets { results { name } } } }"""
+        )["partitionSetsOrError"]["results"]
+        launched = server.graphql(
+            """mutation($params: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $params) {
+                 __typename ... on LaunchBackfillSuccess { backfillId } ... on PythonError { message stack }
+                 ... on Error { message } } }""",
+            {"params": {
+                "selector": {"partitionSetName": partition_set["name"], "repositorySelector": {
+                    "repositoryLocationName": "orghealth", "repositoryName": "__repository__"}},
+                "partitionNames": BACKFILL_DATES,
+                "runConfigData": {"resources": {"orghealth": {"config": {
+                    "config_path": str(SMALL_ORG / "orghealth.yaml"), "database": str(db)}}}},
+            }},
+        )["launchPartitionBackfill"]  # fmt: skip
+        assert launched["__typename"] == "LaunchBackfillSuccess", launched
+        backfill_id = launched["backfillId"]
+        cli = stack.enter_context(cli_backfill(tmp_path / "cli" / "orghealth.duckdb"))
+
+        deadline = time.monotonic() + BACKFILL_TIMEOUT
+        while True:
+            backfill = server.graphql(
+                """query($id: String!) { partitionBackfillOrError(backfillId: $id) {
+                     ... on PartitionBackfill { status numPartitions } } }""",
+                {"id": backfill_id},
+            )["partitionBackfillOrError"]
+            runs = server.graphql(
+                """query($id: String!) { runsOrError(filter: {tags: [{key: "dagster/backfill", value: $id}]}) {
+                     ... on Runs { results { runId status startTime endTime
+                                             tags { key value } } } } }""",
+                {"id": backfill_id},
+            )["runsOrError"]["results"]
+            done = [r for r in runs if r["status"] in ("SUCCESS", "FAILURE", "CANCELED")]
+            if len(runs) == len(BACKFILL_DATES) and len(done) == len(runs):
+                break
+            assert time.monotonic() < deadline, f"backfill {backfill} after {BACKFILL_TIMEOUT}s: {runs}"
+            time.sleep(2)
+        assert backfill["status"] not in ("FAILED", "CANCELED") and backfill["numPartitions"] == 3, backfill
+        assert [r["status"] for r in runs] == ["SUCCESS"] * 3, runs
+        tags = [{t["key"]: t["value"] for t in r["tags"]} for r in runs]
+        assert sorted(t["dagster/partition"] for t in tags) == BACKFILL_DATES
+        assert all(t[ONE_WRITER[0]] == ONE_WRITER[1] for t in tags)
+        # One writer: each run started after the one before it ended.
+        spans = sorted((r["startTime"], r["endTime"]) for r in runs)
+        assert all(later[0] >= earlier[1] for earlier, later in zip(spans, spans[1:], strict=False)), spans
+
+        # PostgreSQL holds the backfill and its runs.
+        assert postgres.query("SELECT count(*) FROM bulk_actions") == [["1"]]
+        assert postgres.query("SELECT status, count(*) FROM runs GROUP BY status") == [["SUCCESS", "3"]]
+
+        # The same snapshots as `orghealth backfill` over the same dates (run meanwhile, into a database of its own).
+        cli_out, cli_err = cli.communicate(timeout=RUN_TIMEOUT)
+        assert cli.returncode == 0, cli_out + cli_err
+    assert snapshot_dates(db, "core.people") == BACKFILL_DATES
+    assert published_tables(db) == published_tables(tmp_path / "cli" / "orghealth.duckdb")
+
+
+@contextlib.contextmanager
+def cli_backfill(db: Path) -> Iterator[subprocess.Popen]:
+    """`orghealth backfill` over BACKFILL_DATES into `db`, in the background; killed on exit if still running."""
+    db.parent.mkdir(parents=True)
+    process = subprocess.Popen(
+        [str(BIN / "orghealth"), "backfill", "--config", str(SMALL_ORG / "orghealth.yaml"), "--db", str(db),
+         "--start", BACKFILL_DATES[0], "--end", BACKFILL_DATES[-1]],
+        cwd=db.parent, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def serving(tmp_path: Path, postgres: Postgres) -> Iterator[Server]:
+    """`make serve` on a fresh clone, with only the DAGSTER_PG_* variables set (no ORGHEALTH_*: the schedule and
+    the sensor stay stopped), up and with its code location loaded; stopped after, whatever happened."""
+    clone = fresh_clone(tmp_path / "repo")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            ["make", "serve", f"PORT={port}", f"UV={UV}"], cwd=clone, env=serve_env() | postgres.env(),
+            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    server = Server(url=f"http://127.0.0.1:{port}", clone=clone, log=log, process=process)
+    try:
+        wait_until_up(server, time.monotonic() + START_TIMEOUT)
+        yield server
+    finally:
+        stop(process)
+        subprocess.run(["make", "serve-stop"], cwd=clone, env=serve_env(), capture_output=True, timeout=60)
