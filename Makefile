@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: setup demo test test-fast lint format serve serve-stop superset superset-install superset-server superset-stop clean
+.PHONY: setup demo test test-fast lint format bench serve serve-stop superset superset-install superset-server superset-stop clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -32,6 +32,9 @@ lint: setup  ## ruff, and import-linter: imports point one way (entry points -> 
 format: setup
 	$(RUN) ruff format .
 	$(RUN) ruff check --fix .
+
+bench: setup  ## The scale benchmark: the whole job against DuckDB's floor at 1k/50k, 10k/500k, 100k/5M (BENCH_ARGS=--help).
+	$(RUN) python -m bench.run $(BENCH_ARGS)
 
 PORT ?= 3000
 # dagster dev runs in a process group of its own, recorded in dagster_home/serve.pid, so that Ctrl-C (or a signal to
