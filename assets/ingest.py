@@ -12,7 +12,7 @@ from assets.tables import asset_key, partitions_of
 from orghealth.errors import OrgHealthError
 from orghealth.readers.extract import Extract
 from orghealth.readers.hris import read_hris
-from orghealth.readers.jira import read_jira
+from orghealth.readers.jira import load_jira
 from orghealth.render import markdown_table
 from orghealth.settings import RunSettings
 from orghealth.sql_models import ensure_tables, model, quarantine_query, query_frame
@@ -162,12 +162,13 @@ def _raw_spec(table: str, source_kind: str) -> dg.AssetSpec:
 def raw_jira(orghealth: OrgHealthResource):
     settings = orghealth.settings
     try:
-        extract, links = read_jira(settings.jira_paths, settings.config.jira)
         with orghealth.connect() as con:
             ensure_tables(con, "raw.jira_issues", "raw.jira_issue_links", "raw.rejected_rows", "raw.ingest_files")
             con.begin()
-            _replace_rows(con, "raw.jira_issues", extract.rows)
-            _replace_rows(con, "raw.jira_issue_links", links)
+            con.execute("DELETE FROM raw.jira_issues")  # every run replaces the Jira tables whole
+            con.execute("DELETE FROM raw.jira_issue_links")
+            extract = load_jira(con, settings.jira_paths, settings.config.jira,
+                                issues_table="raw.jira_issues", links_table="raw.jira_issue_links")  # fmt: skip
             rejects, shares = _quarantine(con, settings, "jira_issues", extract, {"as_of": settings.as_of})
             con.commit()
     except OrgHealthError as exc:
@@ -175,14 +176,17 @@ def raw_jira(orghealth: OrgHealthResource):
     yield dg.MaterializeResult(
         asset_key=["raw", "jira_issues"],
         metadata={
-            "dagster/row_count": extract.rows.height,
+            "dagster/row_count": extract.row_count,
             "files": dg.MetadataValue.json(extract.rows_read),
+            "readers": dg.MetadataValue.json(extract.notes["readers"]),
             "rejected_rows": rejects.height,
             "rejected_share": max(shares.values(), default=0.0),
             "rejected_examples": dg.MetadataValue.md(_rejects_table(rejects.head(10))),
         },
     )
-    yield dg.MaterializeResult(asset_key=["raw", "jira_issue_links"], metadata={"dagster/row_count": links.height})
+    yield dg.MaterializeResult(
+        asset_key=["raw", "jira_issue_links"], metadata={"dagster/row_count": extract.notes["links"]}
+    )
 
 
 @dg.multi_asset(specs=[_raw_spec("raw.config_work_streams", "yaml"), _raw_spec("raw.config_identity_aliases", "yaml")])

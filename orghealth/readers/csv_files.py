@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -136,6 +137,52 @@ def read_header(records: Iterator[CsvRecord], path: Path) -> CsvRecord:
     except StopIteration:
         raise InputFileError(f"{path}: no header row") from None
     return header._replace(fields=[name.strip() for name in header.fields])
+
+
+SAMPLE_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class CsvHead:
+    """An export's header, read from its first megabyte: enough to map columns and to hand the rest of the
+    file to a native reader, without decoding the whole file in Python first."""
+
+    source: CsvSource  # its encoding judged on the sample: the reader that reads the rest is the judge of that
+    header: list[str]
+    header_lines: int  # physical lines the header takes (a quoted header name may span lines)
+
+
+def read_head(path: Path) -> CsvHead | None:
+    """The header of a CSV export judged on its first megabyte (BOM, else UTF-8, else cp1252, else Latin-1);
+    None when the sample does not settle it (UTF-16, a header longer than the sample): read it whole then."""
+    require_regular_file(path, "export")
+    try:
+        with path.open("rb") as handle:
+            sample = handle.read(SAMPLE_BYTES)
+    except OSError as exc:
+        raise InputFileError(f"cannot read {path}: {exc.strerror}") from exc
+    if sample.startswith(UTF16_BOMS):
+        return None
+    codec, label = ("utf-8-sig", "utf-8-sig") if sample.startswith(UTF8_BOM) else ("utf-8", "utf-8")
+    for candidate, name in ((codec, label), ("cp1252", "cp1252"), ("latin-1", "latin-1")):
+        try:
+            text = codecs.getincrementaldecoder(candidate)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        codec, label = candidate, name
+        break
+    if not text.strip():
+        return None  # empty: open_csv says so
+    lines = list(io.StringIO(text, newline=""))  # split at \n, \r\n and \r alone, as csv counts lines
+    delimiter = sniff_delimiter(lines[0].rstrip("\r\n"))
+    reader = csv.reader(iter(lines), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        return None
+    if reader.line_num >= len(lines) and len(sample) == SAMPLE_BYTES:
+        return None  # the header may go on past the sample
+    return CsvHead(CsvSource(path, codec, label, delimiter), [h.strip() for h in header], reader.line_num)
 
 
 def header_only(source: CsvSource) -> list[str]:

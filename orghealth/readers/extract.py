@@ -45,13 +45,18 @@ class Reject:
 class Extract:
     """Rows read from one or more export files, plus what was quarantined and how the files were read."""
 
-    rows: pl.DataFrame
+    rows: pl.DataFrame | None  # None when the reader wrote its rows into DuckDB itself (`loaded` of them)
     rejects: list[Reject] = field(default_factory=list)
     rows_read: dict[str, int] = field(default_factory=dict)  # records per file
     lines_read: dict[str, int | None] = field(default_factory=dict)  # physical lines after the header (CSV)
     # per file, canonical field -> where it was read from: the header as exported, or a JSON field path
     file_headers: dict[str, dict[str, str]] = field(default_factory=dict)
     notes: dict[str, Any] = field(default_factory=dict)  # how the file was read (encoding, date formats, ...)
+    loaded: int = 0
+
+    @property
+    def row_count(self) -> int:
+        return self.loaded if self.rows is None else self.rows.height
 
     @property
     def headers(self) -> dict[str, str]:

@@ -12,13 +12,15 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from orghealth.config import JiraConfig
 from orghealth.errors import InputFileError
 from orghealth.files import require_regular_file
-from orghealth.readers.csv_files import CsvRecords, header_only, normalise_header, open_csv, read_header
+from orghealth.readers.csv_files import CsvRecords, header_only, normalise_header, open_csv, read_head, read_header
 from orghealth.readers.extract import Extract, Reject
+from orghealth.readers.jira_native import Columns, load_csv
 
 TEXT_FIELDS = (
     "issue_key", "issue_id", "summary", "issue_type", "is_subtask", "status", "status_category",
@@ -115,6 +117,44 @@ def read_jira(paths: list[Path], config: JiraConfig) -> tuple[Extract, pl.DataFr
     return extract, links.frame()
 
 
+def load_jira(con: duckdb.DuckDBPyConnection, paths: list[Path], config: JiraConfig, *, issues_table: str,
+              links_table: str) -> Extract:  # fmt: skip
+    """Read every Jira export into the two tables (appending); the extract returned holds the rejects and the
+    bookkeeping, not the rows. CSV exports go through DuckDB's reader (orghealth.readers.jira_native) where it
+    reads them exactly, through the Python reader otherwise; JSON pages through the Python reader."""
+    issues, links = FrameBuilder(ISSUE_SCHEMA), FrameBuilder(LINK_SCHEMA)
+    rejects: list[Reject] = []
+    rows_read: dict[str, int] = {}
+    lines_read: dict[str, int | None] = {}
+    file_headers: dict[str, dict[str, str]] = {}
+    readers: dict[str, str] = {}
+    loaded = links_loaded = 0
+    for path in jira_files(paths):
+        name = str(path)
+        if path.suffix.lower() != ".json" and (head := read_head(path)) is not None:
+            columns, read_from = _csv_columns(path, head.header, config)
+            native = load_csv(con, head, columns, read_from, issues_table=issues_table, links_table=links_table)
+            if native is not None:
+                rows_read[name], lines_read[name], file_headers[name] = native.rows_read, native.lines_read, read_from
+                rejects += native.rejects
+                loaded, links_loaded = loaded + native.issues, links_loaded + native.links
+                readers[name] = "duckdb"
+                continue
+        reader = _read_json if path.suffix.lower() == ".json" else _read_csv
+        rows_read[name], lines_read[name], file_headers[name] = reader(path, config, issues, links, rejects)
+        readers[name] = "python"
+    for table, frame in ((issues_table, issues.frame()), (links_table, links.frame())):
+        con.register("incoming_jira", frame)
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_jira")
+        con.unregister("incoming_jira")
+        if table == issues_table:
+            loaded += frame.height
+        else:
+            links_loaded += frame.height
+    return Extract(rows=None, rejects=rejects, rows_read=rows_read, lines_read=lines_read, file_headers=file_headers,
+                   notes={"readers": readers, "links": links_loaded}, loaded=loaded)  # fmt: skip
+
+
 def _require_columns(path: Path, header: list[str]) -> None:
     present = {normalise_header(name) for name in header}
     missing = [f for f in CSV_REQUIRED if normalise_header(CSV_HEADERS[f]) not in present]
@@ -132,7 +172,34 @@ def check_headers(paths: list[Path]) -> None:
     for path in jira_files(paths):
         if path.suffix.lower() == ".json":
             continue
-        _require_columns(path, header_only(open_csv(path)))
+        head = read_head(path)
+        _require_columns(path, head.header if head is not None else header_only(open_csv(path)))
+
+
+def _csv_columns(path: Path, header: list[str], config: JiraConfig) -> tuple[Columns, dict[str, str]]:
+    """Where each canonical field is in a CSV export's header, and the header each is read from."""
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for i, name in enumerate(header):
+        by_name[normalise_header(name)].append(i)
+
+    def positions(name: str) -> list[int]:
+        return by_name.get(normalise_header(name), [])
+
+    _require_columns(path, header)
+    single = {f: positions(h)[0] for f, h in CSV_HEADERS.items() if f not in LIST_FIELDS and positions(h)}
+    story_points = [p for name in config.story_points_fields for p in positions(name)]
+    epic_link = [p for name in config.epic_link_fields for p in positions(name)]
+    columns = Columns(
+        single=single,
+        multi={f: positions(CSV_HEADERS[f]) for f in LIST_FIELDS},
+        story_points=story_points,
+        epic_link=epic_link,
+        links=[(i, m[2], m[1].lower()) for i, name in enumerate(header) if (m := _LINK_HEADER.match(name))],
+        count=len(header),
+    )
+    read_from = {f: header[p] for f, p in single.items()}
+    read_from |= {f: header[ps[0]] for f, ps in (("story_points", story_points), ("epic_link", epic_link)) if ps}
+    return columns, read_from
 
 
 def _read_csv(
@@ -145,22 +212,9 @@ def _read_csv(
     stream = iter(records)
     header_record = read_header(stream, path)
     header = header_record.fields
-    by_name: dict[str, list[int]] = defaultdict(list)
-    for i, name in enumerate(header):
-        by_name[normalise_header(name)].append(i)
-
-    def positions(name: str) -> list[int]:
-        return by_name.get(normalise_header(name), [])
-
-    _require_columns(path, header)
-    single = {f: positions(h)[0] for f, h in CSV_HEADERS.items() if f not in LIST_FIELDS and positions(h)}
-    multi = {f: positions(CSV_HEADERS[f]) for f in LIST_FIELDS}
-    story_points = [p for name in config.story_points_fields for p in positions(name)]
-    epic_link = [p for name in config.epic_link_fields for p in positions(name)]
-    link_columns = [(i, m[2], m[1].lower()) for i, name in enumerate(header) if (m := _LINK_HEADER.match(name))]
+    columns, read_from = _csv_columns(path, header, config)
+    single, multi = columns.single, columns.multi
     file_name = str(path)
-    read_from = {f: header[p] for f, p in single.items()}
-    read_from |= {f: header[ps[0]] for f, ps in (("story_points", story_points), ("epic_link", epic_link)) if ps}
 
     read = 0
     for line, _, fields in stream:
@@ -176,10 +230,10 @@ def _read_csv(
             continue
         row = {f: (fields[p].strip() or None) for f, p in single.items()}
         row |= {f: [v.strip() for p in ps if (v := fields[p]).strip()] for f, ps in multi.items()}
-        row["story_points"] = next((fields[p].strip() for p in story_points if fields[p].strip()), None)
-        row["epic_link"] = next((fields[p].strip() for p in epic_link if fields[p].strip()), None)
+        row["story_points"] = next((fields[p].strip() for p in columns.story_points if fields[p].strip()), None)
+        row["epic_link"] = next((fields[p].strip() for p in columns.epic_link if fields[p].strip()), None)
         issues.append({"source_file": file_name, "source_line": line, **row})
-        for position, link_type, direction in link_columns:
+        for position, link_type, direction in columns.links:
             if other := fields[position].strip():
                 links.append({"source_file": file_name, "source_line": line, "issue_key": key,
                               "link_type": link_type, "direction": direction, "linked_issue_key": other})  # fmt: skip
