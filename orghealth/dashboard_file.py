@@ -28,7 +28,7 @@ import duckdb
 import polars as pl
 
 from orghealth.config import OrgConfig
-from orghealth.database import discard
+from orghealth.database import discard, writer_config
 from orghealth.sql_models import SQL_DIR, SqlModel, apply_comments, execute, model, parse_model
 
 DASHBOARD_SQL = SQL_DIR / "dashboards"
@@ -121,7 +121,7 @@ def write_dashboard_file(source: Path, target: Path, config: OrgConfig, key: byt
 
 def _build(source: Path, path: Path, config: OrgConfig, key: bytes | None) -> dict[str, int]:
     counts: dict[str, int] = {}
-    with duckdb.connect(str(path)) as con:
+    with duckdb.connect(str(path), config=writer_config()) as con:
         con.execute(f"ATTACH '{str(source).replace(chr(39), chr(39) * 2)}' AS src (READ_ONLY)")
         _labels(con, config, key)
         execute(con, (DASHBOARD_SQL / "macros.sql").read_text(encoding="utf-8"), {})

@@ -21,6 +21,9 @@ from orghealth.errors import OrgHealthError
 from orghealth.sql_models import LAYERS, load_macros
 
 KEEP_FAILED_COPIES = 3  # working copies of failed runs kept for inspection; older ones are removed
+# DuckDB's buffer for a run's writes: past it, DuckDB spills to `<database>.tmp/` beside the file instead of
+# growing (its default is 80% of the machine's memory). ORGHEALTH_DUCKDB_MEMORY_LIMIT sets another ("4GB").
+DEFAULT_MEMORY_LIMIT = "1GB"
 
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
@@ -131,9 +134,14 @@ def _prune_failed_copies(folder: Path, keep: Path) -> None:
         discard(old)
 
 
+def writer_config() -> dict[str, str]:
+    """How every read-write connection of a run opens DuckDB: within a memory limit, spilling beyond it."""
+    return {"memory_limit": os.environ.get("ORGHEALTH_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT}
+
+
 def open_working(path: Path) -> duckdb.DuckDBPyConnection:
     """Open a working database read-write, with the schemas present and the shared macros loaded."""
-    con = duckdb.connect(str(path))
+    con = duckdb.connect(str(path), config=writer_config())
     try:
         for schema in LAYERS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")

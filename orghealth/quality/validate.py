@@ -93,7 +93,13 @@ def _previous_as_of(
 
 
 def _snapshot_rows(con: duckdb.DuckDBPyConnection, suite: Suite, snapshot: date | None) -> int | None:
-    return None if snapshot is None else len(_rows(con, _query(con, suite), snapshot))
+    """The rows the suite would validate in that snapshot, counted by DuckDB (not fetched)."""
+    if snapshot is None:
+        return None
+    sql = _query(con, suite)
+    params = {"as_of": snapshot} if "$as_of" in sql else None
+    ((count,),) = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchall()
+    return count
 
 
 def baseline_rows(con: duckdb.DuckDBPyConnection, as_of: date, suites: list[Suite]) -> dict[str, int | None]:
