@@ -164,11 +164,14 @@ def raw_jira(orghealth: OrgHealthResource):
     try:
         with orghealth.connect() as con:
             ensure_tables(con, "raw.jira_issues", "raw.jira_issue_links", "raw.rejected_rows", "raw.ingest_files")
-            con.begin()
             con.execute("DELETE FROM raw.jira_issues")  # every run replaces the Jira tables whole
             con.execute("DELETE FROM raw.jira_issue_links")
+            # Outside a transaction: a file DuckDB's reader refuses is handed to the Python reader, and a refused
+            # statement would abort an open transaction. A step that fails leaves only the run's working copy,
+            # which is never published.
             extract = load_jira(con, settings.jira_paths, settings.config.jira,
                                 issues_table="raw.jira_issues", links_table="raw.jira_issue_links")  # fmt: skip
+            con.begin()
             rejects, shares = _quarantine(con, settings, "jira_issues", extract, {"as_of": settings.as_of})
             con.commit()
     except OrgHealthError as exc:
