@@ -22,7 +22,7 @@ from orghealth.alerts.failed_start import alert_failed_start
 from orghealth.alerts.findings import Finding, earlier_findings
 from orghealth.errors import OrgHealthError
 from orghealth.quality.suites import Suite, load_suites
-from orghealth.quality.validate import Outcome, baseline_rows, build_data_docs, validate_suite
+from orghealth.quality.validate import GX_IMPORT, Outcome, baseline_rows, build_data_docs, validate_suite
 from orghealth.sample_org import SAMPLE_CONFIG
 from orghealth.settings import RunSettings, resolve_settings
 
@@ -75,6 +75,7 @@ class OrgHealthResource(dg.ConfigurableResource):
                     context.log.warning(WARNING_PREFIX + warning)
             raise
         self._run_id = run.run_id if run else "ephemeral"
+        GX_IMPORT.start()
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         """After the last step, whether the run passed or was blocked: render the Data Docs of its checks once."""
@@ -84,6 +85,7 @@ class OrgHealthResource(dg.ConfigurableResource):
         except OrgHealthError as exc:  # the tables are published or blocked already; the docs are a view of them
             context.log.warning(f"{WARNING_PREFIX}Data Docs not written: {exc}")
         finally:
+            GX_IMPORT.wait()
             self._close()
             if self._locked:
                 locking.release(self.settings.db_path, self._run_id)

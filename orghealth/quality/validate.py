@@ -12,6 +12,8 @@ import json
 import logging
 import math
 import os
+import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +38,7 @@ EXAMPLES = 5
 # orghealth's severity -> the value of Great Expectations' FailureSeverity, carried on each expectation.
 GX_SEVERITY = {"error": "critical", "warning": "warning"}
 ORGHEALTH_SEVERITY = {gx: ours for ours, gx in GX_SEVERITY.items()}
+log = logging.getLogger("orghealth.quality")
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,39 @@ def baseline_rows(con: duckdb.DuckDBPyConnection, as_of: date, suites: list[Suit
         for suite in suites
         if any(e.type == ROW_COUNT_NOT_TO_DROP for e in suite.expectations)
     }
+
+
+class _BackgroundImport:
+    """Great Expectations takes seconds to import. A run starts importing it on a thread as soon as its settings
+    are known, while the ingest works in DuckDB (which releases the GIL), so the first check step finds it
+    loaded instead of paying for it. Importing it on the main thread at the same time just waits for it."""
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is None and "great_expectations" not in sys.modules:
+                self._thread = threading.Thread(target=_import_gx, name="import-great-expectations", daemon=True)
+                self._thread.start()
+
+    def wait(self) -> None:
+        """Before the interpreter may exit: an import cut short at exit can crash it."""
+        thread = self._thread
+        if thread is not None:
+            thread.join()
+
+
+def _import_gx() -> None:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    try:
+        import great_expectations  # noqa: F401
+    except Exception:  # noqa: BLE001 (the check step imports it again, and reports what is wrong)
+        log.debug("importing Great Expectations in the background failed", exc_info=True)
+
+
+GX_IMPORT = _BackgroundImport()
 
 
 @cache
