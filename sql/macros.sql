@@ -20,15 +20,16 @@ CREATE OR REPLACE MACRO jira_month(token) AS (
 );
 
 -- Jira's day/month-name/year dates ("12/Jan/24 3:04 PM", "3/Mär/24 15:04") as a TIMESTAMP.
-CREATE OR REPLACE MACRO jira_dmy_timestamp(s) AS (
-    WITH parts AS (
-        SELECT regexp_extract(
-            trim(s),
-            '^(\d{1,2})[/ -]([^/ -]+)[/ -](\d{2}|\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp])?\.?[Mm]?\.?)?$',
-            ['day', 'month', 'year', 'hour', 'minute', 'second', 'meridiem']
-        ) AS p
-    )
-    SELECT try(make_timestamp(
+-- The parts are matched once and bound to p by a one-element list_transform: a scalar subquery would be
+-- decorrelated into a copy and a join of the whole table per use (most of a 5M-issue staging build), and a
+-- plain macro would match the pattern again for every part.
+CREATE OR REPLACE MACRO jira_dmy_timestamp(s) AS list_transform(
+    [regexp_extract(
+        trim(s),
+        '^(\d{1,2})[/ -]([^/ -]+)[/ -](\d{2}|\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp])?\.?[Mm]?\.?)?$',
+        ['day', 'month', 'year', 'hour', 'minute', 'second', 'meridiem']
+    )],
+    lambda p: CASE WHEN p.day <> '' THEN try(make_timestamp(
         CASE WHEN length(p.year) = 2 THEN 2000 + p.year::INT ELSE p.year::INT END,
         jira_month(p.month),
         p.day::INT,
@@ -40,10 +41,8 @@ CREATE OR REPLACE MACRO jira_dmy_timestamp(s) AS (
         END,
         CASE WHEN p.minute = '' THEN 0 ELSE p.minute::INT END,
         CASE WHEN p.second = '' THEN 0 ELSE p.second::DOUBLE END
-    ))
-    FROM parts
-    WHERE p.day <> ''
-);
+    )) END
+)[1];
 
 -- Any date Jira exports: REST's ISO 8601 with offset (kept as UTC) or the CSV's day/month-name/year.
 -- The day/month-name form is tried first: it is the CSV's, the bulk of a large export, and the ISO formats
