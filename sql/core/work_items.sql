@@ -29,45 +29,58 @@
 -- column stream_from_parent: True when a sub-task took its parent's stream.
 -- column source_file: Export the issue came from.
 -- column source_line: Line (CSV) or position (JSON) of the issue there.
-WITH RECURSIVE issues AS (
+WITH RECURSIVE hierarchy AS (
+    -- Only the columns the hierarchy needs: this CTE is read five times, and at millions of issues a copy of
+    -- every column (summaries, lists) does not fit in memory.
     SELECT
-        i.*,
+        i.issue_key,
+        i.issue_type,
+        i.epic_key,
         coalesce(i.parent_key, by_id.issue_key) AS resolved_parent_key
     FROM staging.jira_issues AS i
-    LEFT JOIN staging.jira_issues AS by_id ON by_id.issue_id = i.parent_id
+    LEFT JOIN (SELECT issue_id, issue_key FROM staging.jira_issues) AS by_id ON by_id.issue_id = i.parent_id
 ),
 ancestry(issue_key, ancestor_key, depth) AS (
-    SELECT issue_key, resolved_parent_key, 1 FROM issues WHERE resolved_parent_key IS NOT NULL
+    SELECT issue_key, resolved_parent_key, 1 FROM hierarchy WHERE resolved_parent_key IS NOT NULL
     UNION ALL
     SELECT a.issue_key, p.resolved_parent_key, a.depth + 1
     FROM ancestry AS a
-    JOIN issues AS p ON p.issue_key = a.ancestor_key
+    JOIN hierarchy AS p ON p.issue_key = a.ancestor_key
     WHERE p.resolved_parent_key IS NOT NULL AND a.depth < 10
 ),
 lineage AS (
-    -- The issue's ancestors, nearest first, with the issue types of those in the export.
+    -- The issue's ancestors, nearest first, with the issue types of those in the export. Each list is
+    -- collected as (depth, key) pairs and sorted after: an aggregate with ORDER BY cannot spill to disk, and
+    -- at millions of issues it does not fit in memory.
     SELECT
         a.issue_key,
-        list(a.ancestor_key ORDER BY a.depth) AS ancestors,
-        list(a.ancestor_key ORDER BY a.depth) FILTER (WHERE p.issue_type = 'Epic') AS epic_ancestors,
-        list(p.epic_key ORDER BY a.depth) FILTER (WHERE p.epic_key IS NOT NULL) AS ancestor_epic_links
+        list_transform(list_sort(list({'depth': a.depth, 'key': a.ancestor_key})), lambda x: x.key) AS ancestors,
+        list_transform(
+            list_sort(list({'depth': a.depth, 'key': a.ancestor_key}) FILTER (WHERE p.issue_type = 'Epic')),
+            lambda x: x.key
+        ) AS epic_ancestors,
+        list_transform(
+            list_sort(list({'depth': a.depth, 'key': p.epic_key}) FILTER (WHERE p.epic_key IS NOT NULL)),
+            lambda x: x.key
+        ) AS ancestor_epic_links
     FROM ancestry AS a
-    LEFT JOIN issues AS p ON p.issue_key = a.ancestor_key
+    LEFT JOIN hierarchy AS p ON p.issue_key = a.ancestor_key
     GROUP BY a.issue_key
 ),
-items AS (
+item_lineage AS (
     SELECT
-        i.*,
+        h.issue_key,
+        h.resolved_parent_key,
         coalesce(
-            i.epic_key,
-            CASE WHEN i.issue_type = 'Epic' THEN i.issue_key END,
+            h.epic_key,
+            CASE WHEN h.issue_type = 'Epic' THEN h.issue_key END,
             l.epic_ancestors[1],
             l.ancestor_epic_links[1]
         ) AS effective_epic_key,
-        list_distinct(list_concat([i.issue_key], coalesce(l.ancestors, []), [i.epic_key],
+        list_distinct(list_concat([h.issue_key], coalesce(l.ancestors, []), [h.epic_key],
                                   coalesce(l.ancestor_epic_links, []))) AS lineage_keys
-    FROM issues AS i
-    LEFT JOIN lineage AS l ON l.issue_key = i.issue_key
+    FROM hierarchy AS h
+    LEFT JOIN lineage AS l ON l.issue_key = h.issue_key
 ),
 rules AS (
     SELECT stream_id, position, 1 AS rule_rank, 'epic' AS rule, lower(unnest(match_epics)) AS value
@@ -79,15 +92,21 @@ rules AS (
     UNION ALL
     SELECT stream_id, position, 4, 'project', lower(unnest(match_projects)) FROM staging.work_streams
 ),
+item_values AS (
+    -- Each value an item can match a rule by, one row each, so that candidates is a hash join on (rule, value)
+    -- rather than every item tested against every rule.
+    SELECT issue_key, 'epic' AS rule, lower(unnest(lineage_keys)) AS value FROM item_lineage
+    UNION ALL
+    SELECT issue_key, 'component', lower(unnest(components)) FROM staging.jira_issues
+    UNION ALL
+    SELECT issue_key, 'label', lower(unnest(labels)) FROM staging.jira_issues
+    UNION ALL
+    SELECT issue_key, 'project', lower(project_key) FROM staging.jira_issues
+),
 candidates AS (
-    SELECT i.issue_key, r.stream_id, r.rule, r.rule_rank, r.position
-    FROM items AS i
-    JOIN rules AS r ON (
-        (r.rule = 'epic' AND list_contains(list_transform(i.lineage_keys, lambda k: lower(k)), r.value))
-        OR (r.rule = 'component' AND list_contains(list_transform(i.components, lambda k: lower(k)), r.value))
-        OR (r.rule = 'label' AND list_contains(list_transform(i.labels, lambda k: lower(k)), r.value))
-        OR (r.rule = 'project' AND lower(i.project_key) = r.value)
-    )
+    SELECT v.issue_key, r.stream_id, r.rule, r.rule_rank, r.position
+    FROM item_values AS v
+    JOIN rules AS r ON r.rule = v.rule AND r.value = v.value
 ),
 own_stream AS (
     SELECT issue_key, arg_min(stream_id, (rule_rank, position)) AS stream_id, arg_min(rule, (rule_rank, position)) AS rule
@@ -106,11 +125,11 @@ SELECT
     i.resolved_at IS NOT NULL AS is_resolved,
     i.created_at,
     i.resolved_at,
-    i.resolved_parent_key AS parent_key,
+    il.resolved_parent_key AS parent_key,
     i.parent_id,
-    CASE WHEN i.resolved_parent_key IS NOT NULL OR i.parent_id IS NOT NULL THEN parent.issue_key IS NOT NULL END
+    CASE WHEN il.resolved_parent_key IS NOT NULL OR i.parent_id IS NOT NULL THEN parent.issue_key IS NOT NULL END
         AS parent_in_export,
-    i.effective_epic_key AS epic_key,
+    il.effective_epic_key AS epic_key,
     i.story_points,
     i.labels,
     i.components,
@@ -126,7 +145,8 @@ SELECT
     coalesce(i.is_subtask AND parent.issue_key IS NOT NULL, false) AS stream_from_parent,
     i.source_file,
     i.source_line
-FROM items AS i
-LEFT JOIN issues AS parent ON parent.issue_key = i.resolved_parent_key
+FROM staging.jira_issues AS i
+JOIN item_lineage AS il ON il.issue_key = i.issue_key
+LEFT JOIN hierarchy AS parent ON parent.issue_key = il.resolved_parent_key
 LEFT JOIN own_stream AS own ON own.issue_key = i.issue_key
-LEFT JOIN own_stream AS parent_stream ON parent_stream.issue_key = i.resolved_parent_key
+LEFT JOIN own_stream AS parent_stream ON parent_stream.issue_key = il.resolved_parent_key
