@@ -28,6 +28,7 @@ class Measured:
     kernel_maxrss_mib: float
     sampled_tree_rss_mib: float
     max_processes: int  # the most processes seen in the tree at one sample
+    samples: tuple[tuple[float, float], ...] = ()  # (time.time(), tree RSS in MiB) at each sample
 
 
 def run_measured(cmd: list[str], *, cwd: Path, env: dict[str, str], log: Path) -> Measured:
@@ -37,6 +38,7 @@ def run_measured(cmd: list[str], *, cwd: Path, env: dict[str, str], log: Path) -
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
         tree_peak_kib, max_procs = 0, 0
+        samples: list[tuple[float, float]] = []
         while True:
             # wait4 rather than Popen.wait: it also returns the child's resource usage, for this child only
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -44,6 +46,7 @@ def run_measured(cmd: list[str], *, cwd: Path, env: dict[str, str], log: Path) -
                 break
             rss_kib, procs = _tree_rss_kib(proc.pid)
             tree_peak_kib, max_procs = max(tree_peak_kib, rss_kib), max(max_procs, procs)
+            samples.append((time.time(), rss_kib / 1024))
             time.sleep(SAMPLE_SECONDS)
         wall = time.monotonic() - t0
         ended = time.time()
@@ -53,7 +56,7 @@ def run_measured(cmd: list[str], *, cwd: Path, env: dict[str, str], log: Path) -
     return Measured(
         returncode=proc.returncode, started=started, ended=ended, wall_s=wall,
         peak_rss_mib=max(kernel_mib, tree_mib), kernel_maxrss_mib=kernel_mib, sampled_tree_rss_mib=tree_mib,
-        max_processes=max_procs,
+        max_processes=max_procs, samples=tuple(samples),
     )  # fmt: skip
 
 

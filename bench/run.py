@@ -89,7 +89,7 @@ def run_pipeline(org: Org, folder: Path) -> dict:
     measured = run_measured(cmd, cwd=REPO, env=env, log=folder / "pipeline.log")
     figures = _figures(measured)
     try:
-        figures.update(read_stages(home, measured.started, measured.ended))
+        figures.update(read_stages(home, measured.started, measured.ended, measured.samples))
     except Exception as exc:  # a run that failed early may have kept no run at all: report, do not stop
         figures.update(error=f"no stages: {exc}", stages=None)
     if measured.returncode != 0:
@@ -159,6 +159,8 @@ def bench_size(size: Size, args: argparse.Namespace) -> dict:
         floor = run_floor(org, folder / "floor")
         result["runs"].append({"pipeline": pipeline, "floor": floor})
         say(f"{size.label} run {number}/{args.runs}: pipeline {_brief(pipeline)}; floor {_brief(floor)}")
+        if peaks := pipeline.get("peak_rss_mib_by_stage"):
+            say("  peak RSS (MiB) during " + ", ".join(f"{stage} {mib:,.0f}" for stage, mib in peaks.items()))
         if not args.keep and not (pipeline["returncode"] or floor["returncode"]):
             shutil.rmtree(folder)  # databases reach GBs at the largest size; a failed run is kept to inspect
     result["rows"] = next((r["pipeline"]["rows"] for r in result["runs"] if "rows" in r["pipeline"]), {})

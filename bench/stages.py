@@ -39,9 +39,12 @@ def stage_of(step_key: str) -> str:
     return _LAYER_STAGE.get(layer, "other")  # a step of a kind this file does not know yet: said in "other"
 
 
-def read_stages(dagster_home: Path, started: float, ended: float) -> dict:
+def read_stages(
+    dagster_home: Path, started: float, ended: float, samples: tuple[tuple[float, float], ...] = ()
+) -> dict:
     """Seconds per stage, the parts of "other", each step's seconds and the run's status, for the one run
-    kept in `dagster_home`; `started`/`ended` are the process's start and end (time.time())."""
+    kept in `dagster_home`; `started`/`ended` are the process's start and end (time.time()). With the RSS
+    `samples` (time, MiB), also the highest RSS sampled during each stage's steps."""
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
         runs = instance.get_runs(limit=2)
         if len(runs) != 1:
@@ -51,6 +54,7 @@ def read_stages(dagster_home: Path, started: float, ended: float) -> dict:
     step_start: dict[str, float] = {}
     steps: dict[str, float] = {}
     step_spans: list[tuple[float, float]] = []
+    spans: dict[str, tuple[float, float]] = {}
     run_end = None
     for entry in events:
         kind, key = entry.dagster_event.event_type, entry.dagster_event.step_key
@@ -59,11 +63,16 @@ def read_stages(dagster_home: Path, started: float, ended: float) -> dict:
         elif kind in _STEP_END and key in step_start:
             steps[key] = entry.timestamp - step_start[key]
             step_spans.append((step_start[key], entry.timestamp))
+            spans[key] = (step_start[key], entry.timestamp)
         elif kind in _RUN_END:
             run_end = entry.timestamp
     seconds: dict[str, float] = defaultdict(float)
     for key, duration in steps.items():
         seconds[stage_of(key)] += duration
+    peak_rss: dict[str, float] = defaultdict(float)
+    for key, (start, end) in spans.items():
+        during = [mib for at, mib in samples if start <= at <= end]
+        peak_rss[stage_of(key)] = max([peak_rss[stage_of(key)], *during])
     first_start = min(s for s, _ in step_spans) if step_spans else ended
     last_end = max(e for _, e in step_spans) if step_spans else ended
     run_end = run_end if run_end is not None else last_end
@@ -82,4 +91,5 @@ def read_stages(dagster_home: Path, started: float, ended: float) -> dict:
         "stages": {stage: seconds.get(stage, 0.0) for stage in STAGES},
         "parts": parts,
         "steps": dict(sorted(steps.items(), key=lambda kv: -kv[1])),
+        "peak_rss_mib_by_stage": {stage: peak_rss[stage] for stage in STAGES if stage in peak_rss},
     }

@@ -34,3 +34,6 @@ def test_the_benchmark_runs_a_tiny_org_and_prints_the_table(tmp_path):
     # The stages, with start-up and exit ("other"), make up the process's wall time.
     assert sum(pipeline["stages"].values()) == pytest.approx(pipeline["wall_s"], rel=0.1)
     assert pipeline["peak_rss_mib"] > 0
+    # Sampled every 0.2 s: at least the longer stages have a sample, none above the process's peak.
+    by_stage = pipeline["peak_rss_mib_by_stage"]
+    assert by_stage["ingest"] > 0 and max(by_stage.values()) <= pipeline["peak_rss_mib"]
