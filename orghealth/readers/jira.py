@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -77,13 +78,16 @@ def jira_files(paths: list[Path]) -> list[Path]:
 class FrameBuilder:
     """Collects rows as dicts and folds them into a polars frame every `batch` rows.
 
-    A million wide Jira rows held as Python dicts take several GB; as Arrow columns a fraction of that.
+    A million wide Jira rows held as Python dicts take several GB; as Arrow columns a fraction of that. With a
+    `sink`, each folded batch is handed to it and not kept, so memory holds one batch at a time.
     """
 
-    def __init__(self, schema: dict, batch: int = 50_000) -> None:
-        self.schema, self.batch = schema, batch
+    def __init__(self, schema: dict, batch: int = 50_000,
+                 sink: Callable[[pl.DataFrame], None] | None = None) -> None:  # fmt: skip
+        self.schema, self.batch, self.sink = schema, batch, sink
         self.rows: list[dict] = []
         self.frames: list[pl.DataFrame] = []
+        self.count = 0
 
     def append(self, row: dict) -> None:
         self.rows.append(row)
@@ -91,12 +95,33 @@ class FrameBuilder:
             self._flush()
 
     def _flush(self) -> None:
-        self.frames.append(pl.DataFrame(self.rows, schema=self.schema))
+        frame = pl.DataFrame(self.rows, schema=self.schema)
         self.rows = []
+        self.count += frame.height
+        if self.sink is None:
+            self.frames.append(frame)
+        elif frame.height:
+            self.sink(frame)
 
     def frame(self) -> pl.DataFrame:
         self._flush()
         return pl.concat(self.frames, rechunk=True)
+
+    def finish(self) -> int:
+        """Hand the last batch to the sink; the rows handed over in all."""
+        self._flush()
+        return self.count
+
+
+def _inserter(con: duckdb.DuckDBPyConnection, table: str) -> Callable[[pl.DataFrame], None]:
+    def insert(frame: pl.DataFrame) -> None:
+        con.register("incoming_jira", frame)
+        try:
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_jira")
+        finally:
+            con.unregister("incoming_jira")
+
+    return insert
 
 
 def read_jira(paths: list[Path], config: JiraConfig) -> tuple[Extract, pl.DataFrame]:
@@ -122,7 +147,8 @@ def load_jira(con: duckdb.DuckDBPyConnection, paths: list[Path], config: JiraCon
     """Read every Jira export into the two tables (appending); the extract returned holds the rejects and the
     bookkeeping, not the rows. CSV exports go through DuckDB's reader (orghealth.readers.jira_native) where it
     reads them exactly, through the Python reader otherwise; JSON pages through the Python reader."""
-    issues, links = FrameBuilder(ISSUE_SCHEMA), FrameBuilder(LINK_SCHEMA)
+    issues = FrameBuilder(ISSUE_SCHEMA, sink=_inserter(con, issues_table))
+    links = FrameBuilder(LINK_SCHEMA, sink=_inserter(con, links_table))
     rejects: list[Reject] = []
     rows_read: dict[str, int] = {}
     lines_read: dict[str, int | None] = {}
@@ -143,14 +169,7 @@ def load_jira(con: duckdb.DuckDBPyConnection, paths: list[Path], config: JiraCon
         reader = _read_json if path.suffix.lower() == ".json" else _read_csv
         rows_read[name], lines_read[name], file_headers[name] = reader(path, config, issues, links, rejects)
         readers[name] = "python"
-    for table, frame in ((issues_table, issues.frame()), (links_table, links.frame())):
-        con.register("incoming_jira", frame)
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_jira")
-        con.unregister("incoming_jira")
-        if table == issues_table:
-            loaded += frame.height
-        else:
-            links_loaded += frame.height
+    loaded, links_loaded = loaded + issues.finish(), links_loaded + links.finish()
     return Extract(rows=None, rejects=rejects, rows_read=rows_read, lines_read=lines_read, file_headers=file_headers,
                    notes={"readers": readers, "links": links_loaded}, loaded=loaded)  # fmt: skip
 
