@@ -171,9 +171,17 @@ class OrgHealthResource(dg.ConfigurableResource):
 
     @contextmanager
     def _while_writing(self, work: Path) -> Iterator[None]:
-        """Turn a full disk into one clear failure, for this step and every later one."""
+        """Turn a full disk into one clear failure, for this step and every later one; DuckDB out of its memory
+        limit into one that names the setting."""
         try:
             yield
+        except duckdb.OutOfMemoryException as exc:
+            limit = database.writer_config()["memory_limit"]
+            raise dg.Failure(
+                description=f"DuckDB needed more memory than its limit of {limit} ({str(exc).splitlines()[0]}); set "
+                f"ORGHEALTH_DUCKDB_MEMORY_LIMIT higher (e.g. 4GB) and run again. {self.settings.db_path} is unchanged",
+                allow_retries=False,
+            ) from exc
         except duckdb.Error as exc:
             if not database.is_out_of_space(exc):
                 raise

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from orghealth.database import open_working, writer_config
 from pipelines.cli import app
 from pipelines.runner import RunFailed
 from tests.conftest import AS_OF, SMALL_ORG, run_small_org
@@ -183,3 +184,26 @@ def test_an_unbalanced_quote_in_the_hris_is_a_rejected_row_and_the_lines_are_cou
         assert "E12" in json.loads(record)["Status"]  # the swallowed person is kept, in the rejected row
     finally:
         con.close()
+
+
+def test_duckdb_keeps_within_the_memory_limit_the_environment_sets(tmp_path, monkeypatch):
+    monkeypatch.setenv("ORGHEALTH_DUCKDB_MEMORY_LIMIT", "300MB")
+    con = open_working(tmp_path / "work.duckdb")
+    try:
+        # DuckDB reports the limit in its own units: 300 MB is 286.1 MiB.
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "286.1 MiB"
+    finally:
+        con.close()
+    monkeypatch.delenv("ORGHEALTH_DUCKDB_MEMORY_LIMIT")
+    assert writer_config() == {"memory_limit": "1GB"}
+
+
+def test_a_run_that_needs_more_memory_than_duckdbs_limit_names_the_setting(tmp_path, monkeypatch):
+    monkeypatch.setenv("ORGHEALTH_DUCKDB_MEMORY_LIMIT", "1MB")  # too little to load even the small org's HRIS
+    db = tmp_path / "orghealth.duckdb"
+    with pytest.raises(RunFailed) as failure:
+        run_small_org(db)
+    message = str(failure.value)
+    assert message.startswith("DuckDB needed more memory than its limit of 1MB (Out of Memory Error")
+    assert f"set ORGHEALTH_DUCKDB_MEMORY_LIMIT higher (e.g. 4GB) and run again. {db} is unchanged" in message
+    assert not db.exists()
