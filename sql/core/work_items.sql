@@ -108,10 +108,21 @@ candidates AS (
     FROM item_values AS v
     JOIN rules AS r ON r.rule = v.rule AND r.value = v.value
 ),
-own_stream AS (
-    SELECT issue_key, arg_min(stream_id, (rule_rank, position)) AS stream_id, arg_min(rule, (rule_rank, position)) AS rule
+own_best AS (
+    -- Each issue's winning rule, the lowest (rule rank, stream position), packed into one integer so that the
+    -- aggregate is a plain min: arg_min over a (rank, position) key could not spill at millions of issues.
+    SELECT issue_key, min(rule_rank * 1000000 + position) AS best
     FROM candidates
     GROUP BY issue_key
+),
+own_stream AS (
+    SELECT
+        b.issue_key,
+        s.stream_id,
+        CASE b.best // 1000000 WHEN 1 THEN 'epic' WHEN 2 THEN 'component' WHEN 3 THEN 'label' ELSE 'project' END
+            AS rule
+    FROM own_best AS b
+    JOIN staging.work_streams AS s ON s.position = b.best % 1000000
 )
 SELECT
     i.issue_key,
