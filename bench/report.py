@@ -31,6 +31,8 @@ def machine() -> dict:
         "python": sys.version.split()[0],
         **{package: version(package) for package in ("duckdb", "dagster", "polars", "great_expectations")},
         "commit": commit,
+        # The pipeline's DuckDB limit (orghealth.database.DEFAULT_MEMORY_LIMIT unless set): figures depend on it.
+        "duckdb_memory_limit": os.environ.get("ORGHEALTH_DUCKDB_MEMORY_LIMIT") or "1GB (default)",
     }
 
 
@@ -42,7 +44,8 @@ def machine_line(m: dict) -> str:
     return (
         f"machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, {m['os']}\n"
         f"python {m['python']}, duckdb {m['duckdb']}, dagster {m['dagster']}, polars {m['polars']}, "
-        f"great_expectations {m['great_expectations']}, commit {m['commit']}"
+        f"great_expectations {m['great_expectations']}, commit {m['commit']}\n"
+        f"pipeline DuckDB memory limit: {m['duckdb_memory_limit']} (ORGHEALTH_DUCKDB_MEMORY_LIMIT)"
     )
 
 

@@ -5,6 +5,7 @@ was found in the run's event log and that the figures are consistent with each o
 """
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,15 +17,22 @@ REPO = Path(__file__).resolve().parents[1]
 STAGES = ("ingest", "staging", "core", "marts", "checks", "publish")
 
 
+def bench(work: Path, figures: Path, memory_limit: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORGHEALTH_")}
+    env["ORGHEALTH_DUCKDB_MEMORY_LIMIT"] = memory_limit  # passed through to the run, and said in the figures
+    return subprocess.run(
+        [sys.executable, "-m", "bench.run", "--sizes", "200x2000", "--runs", "1", "--work", str(work),
+         "--json", str(figures)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
 def test_the_benchmark_runs_a_tiny_org_and_prints_the_table(tmp_path):
     figures = tmp_path / "figures.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--sizes", "200x2000", "--runs", "1", "--work", str(tmp_path / "work"),
-         "--json", str(figures)],
-        cwd=REPO, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    done = bench(tmp_path / "work", figures, "700MB")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "200x2000" in done.stdout and "floor" in done.stdout
+    assert "pipeline DuckDB memory limit: 700MB" in done.stdout
     ((size,),) = [json.loads(figures.read_text())["sizes"]]
     assert (size["people"], size["issues"]) == (200, 2000)
     (run,) = size["runs"]
@@ -37,3 +45,13 @@ def test_the_benchmark_runs_a_tiny_org_and_prints_the_table(tmp_path):
     # Sampled every 0.2 s: at least the longer stages have a sample, none above the process's peak.
     by_stage = pipeline["peak_rss_mib_by_stage"]
     assert by_stage["ingest"] > 0 and max(by_stage.values()) <= pipeline["peak_rss_mib"]
+
+
+def test_the_benchmark_runs_the_pipeline_under_the_memory_limit_it_is_given(tmp_path):
+    figures = tmp_path / "figures.json"
+    done = bench(tmp_path / "work", figures, "1MB")  # too little for any run: it must fail, and say why
+    assert done.returncode == 1, done.stderr[-3000:]  # a failed run: reported, its figures still written
+    ((size,),) = [json.loads(figures.read_text())["sizes"]]
+    (run,) = size["runs"]
+    assert run["pipeline"]["returncode"] == 1
+    assert "DuckDB needed more memory than its limit of 1MB" in run["pipeline"]["error"]
