@@ -17,6 +17,8 @@ from orghealth.files import require_regular_file
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# Without a byte-order mark, the first of these the bytes decode as; Latin-1 accepts every byte.
+AUTO_ENCODINGS = ("utf-8", "cp1252", "latin-1")
 
 csv.field_size_limit(1 << 30)  # Jira descriptions and comment columns can be very long.
 
@@ -68,10 +70,10 @@ def detect_encoding(path: Path, encoding: str = "auto") -> tuple[str, str]:
         return codec, encoding
     if has_bom:
         return "utf-8-sig", "utf-8-sig"
-    for candidate in ("utf-8", "cp1252"):
+    for candidate in AUTO_ENCODINGS[:-1]:
         if _decodes_as(path, candidate):
             return candidate, candidate
-    return "latin-1", "latin-1"
+    return AUTO_ENCODINGS[-1], AUTO_ENCODINGS[-1]
 
 
 def decode(path: Path, encoding: str = "auto") -> tuple[str, str]:
@@ -163,14 +165,8 @@ def read_head(path: Path) -> CsvHead | None:
         raise InputFileError(f"cannot read {path}: {exc.strerror}") from exc
     if sample.startswith(UTF16_BOMS):
         return None
-    codec, label = ("utf-8-sig", "utf-8-sig") if sample.startswith(UTF8_BOM) else ("utf-8", "utf-8")
-    for candidate, name in ((codec, label), ("cp1252", "cp1252"), ("latin-1", "latin-1")):
-        try:
-            text = codecs.getincrementaldecoder(candidate)().decode(sample, final=False)
-        except UnicodeDecodeError:
-            continue
-        codec, label = candidate, name
-        break
+    first = "utf-8-sig" if sample.startswith(UTF8_BOM) else AUTO_ENCODINGS[0]
+    codec, text = next((c, t) for c in (first, *AUTO_ENCODINGS[1:]) if (t := _sample_text(sample, c)) is not None)
     if not text.strip():
         return None  # empty: open_csv says so
     lines = list(io.StringIO(text, newline=""))  # split at \n, \r\n and \r alone, as csv counts lines
@@ -182,7 +178,15 @@ def read_head(path: Path) -> CsvHead | None:
         return None
     if reader.line_num >= len(lines) and len(sample) == SAMPLE_BYTES:
         return None  # the header may go on past the sample
-    return CsvHead(CsvSource(path, codec, label, delimiter), [h.strip() for h in header], reader.line_num)
+    return CsvHead(CsvSource(path, codec, codec, delimiter), [h.strip() for h in header], reader.line_num)
+
+
+def _sample_text(sample: bytes, codec: str) -> str | None:
+    """The sample decoded, a character cut at its end left out; None when it is not that encoding."""
+    try:
+        return codecs.getincrementaldecoder(codec)().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return None
 
 
 def header_only(source: CsvSource) -> list[str]:

@@ -5,11 +5,11 @@ and leaves the file to that reader. It gives up on whatever it cannot read exact
 parser refuses (a wrong number of fields, a stray quote), bytes that are not the encoding the sample showed,
 or line breaks it cannot account for (blank lines between records, which DuckDB skips without a trace).
 
-Physical line numbers: DuckDB numbers records, not lines, and a description may run over many lines. The
-records are kept in file order (a table's rowid, insertion order preserved), each record's line breaks are
-counted in its fields, and a running sum gives the line each record starts on. The sum over the whole file
-must equal the file's own count of line breaks, else the numbers cannot be trusted and the file is left to
-the Python reader.
+Physical line numbers: DuckDB numbers records, not lines, and a description may run over many lines. Each
+record's line breaks are counted in its fields, and a running sum over the records as DuckDB streams them in
+file order (a window with no ORDER BY) gives the line each record starts on. The sum over the whole file must
+equal the file's own count of line breaks, else the numbers cannot be trusted and the file is left to the
+Python reader.
 """
 
 from __future__ import annotations
@@ -102,8 +102,8 @@ def load_csv(
     issues_table: str, links_table: str,
 ) -> NativeLoad | None:  # fmt: skip
     """Insert one CSV export's issues and links into the given tables, or return None (nothing inserted) when
-    DuckDB cannot read the file exactly. Runs inside the caller's transaction, through a scratch table that is
-    dropped either way."""
+    DuckDB cannot read the file exactly. Call it outside a transaction: a statement DuckDB refuses would abort
+    it. Works through a scratch table that is dropped either way."""
     source = head.source
     encoding = DUCKDB_ENCODINGS.get(source.codec)
     if encoding is None:
@@ -159,13 +159,12 @@ def _copy_rows(
     fields["epic_link"] = _first(columns.epic_link)
     selected = ", ".join(f"{expression} AS {field}" for field, expression in fields.items())
     params = {"file": str(path), "whitespace": WHITESPACE}
-    con.execute(
+    ((issues,),) = con.execute(  # an INSERT answers with the rows it inserted
         f"""INSERT INTO {issues_table} BY NAME
             SELECT $file AS source_file, source_line, issue_key_clean AS issue_key, {selected}
             FROM jira_csv_records WHERE issue_key_clean IS NOT NULL""",
         params,
-    )
-    issues = con.execute("SELECT count(*) FROM jira_csv_records WHERE issue_key_clean IS NOT NULL").fetchone()[0]
+    ).fetchall()
     links = 0
     if columns.links:
         listed = ", ".join(
@@ -173,7 +172,7 @@ def _copy_rows(
             f"'linked_issue_key': {_clean(f'c{p}')}}}"
             for p, link_type, direction in columns.links
         )
-        con.execute(
+        ((links,),) = con.execute(
             f"""INSERT INTO {links_table} BY NAME
                 SELECT $file AS source_file, source_line, issue_key, link.link_type, link.direction,
                        link.linked_issue_key
@@ -181,10 +180,7 @@ def _copy_rows(
                       FROM jira_csv_records WHERE issue_key_clean IS NOT NULL)
                 WHERE link.linked_issue_key IS NOT NULL""",
             params,
-        )
-        links = con.execute(
-            f"SELECT count(*) FROM {links_table} WHERE source_file = $file", {"file": str(path)}
-        ).fetchone()[0]
+        ).fetchall()
     first_five = ", ".join(f"coalesce(c{p}, '')" for p in range(min(5, columns.count)))
     blank_keys = con.execute(
         f"SELECT source_line, [{first_five}] FROM jira_csv_records WHERE issue_key_clean IS NULL ORDER BY source_line"
