@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 
-from orghealth.alerts.channels import deliver_once
+from orghealth.alerts.channels import deliver_once, undelivered
 from orghealth.alerts.findings import Finding, new_findings
 from orghealth.alerts.messages import Alert, blocked_alert, findings_alert, run_failed_alert
 from orghealth.quality.suites import load_suites
@@ -87,8 +87,7 @@ def after_run(
     try:
         failures = step_failures(context.instance, run_id) if context.instance else []
         for alert in run_alerts(settings, run_id, outcomes, earlier, published, failures):
-            for delivery in deliver_once(alert, settings.config.alerts):
-                if not delivery.sent:
-                    warn(f"alert {alert.trigger} not delivered to channel {delivery.channel}: {delivery.error}")
+            for warning in undelivered(alert, deliver_once(alert, settings.config.alerts)):
+                warn(warning)
     except Exception:  # noqa: BLE001 (an alert never fails the run)
         log.exception("alerts for run %s could not be prepared", run_id)

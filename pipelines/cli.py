@@ -138,13 +138,10 @@ def backfill(
         settings = resolve_settings(config, db_path=db, as_of=last)
     except OrgHealthError as exc:
         raise _failed_start(config, last, exc) from None
-    try:
-        from pipelines.runner import run_pipeline
+    from pipelines.runner import run_pipeline
 
-        step = timedelta(days=7 if every is Every.week else 1)
-        dates = [first + step * i for i in range((last - first) // step + 1)]
-    except OrgHealthError as exc:
-        raise _fail(exc) from None
+    step = timedelta(days=7 if every is Every.week else 1)
+    dates = [first + step * i for i in range((last - first) // step + 1)]
     failed = []
     for number, day in enumerate(dates, start=1):
         try:

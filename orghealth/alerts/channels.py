@@ -45,6 +45,11 @@ class Delivery:
     error: str | None = None
 
 
+def undelivered(alert: Alert, deliveries: list[Delivery]) -> list[str]:
+    """One warning for people per channel that did not take the alert."""
+    return [f"alert {alert.trigger} not delivered to channel {d.channel}: {d.error}" for d in deliveries if not d.sent]
+
+
 def _env(name: str, env: Mapping[str, str], what: str) -> str:
     value = env.get(name, "")
     if not value:

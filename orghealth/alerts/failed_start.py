@@ -8,7 +8,7 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from orghealth.alerts.channels import deliver, deliver_once
+from orghealth.alerts.channels import deliver, deliver_once, undelivered
 from orghealth.alerts.messages import run_failed_alert
 from orghealth.config import load_config
 from orghealth.errors import OrgHealthError
@@ -34,8 +34,7 @@ def alert_failed_start(config_path: Path, as_of: date | None, run_id: str | None
         alert = run_failed_alert(SETUP_STEP, error, as_of=as_of or config.as_of or date.today(), run_id=run_id,
                                  dagster_url=alerts.dagster_url)  # fmt: skip
         deliveries = deliver_once(alert, alerts) if run_id else deliver(alert, alerts)
-        return [f"alert {alert.trigger} not delivered to channel {d.channel}: {d.error}" for d in deliveries
-                if not d.sent]  # fmt: skip
+        return undelivered(alert, deliveries)
     except Exception:  # noqa: BLE001 (an alert never hides the error it reports)
         log.exception("the alert for run %s, which failed to start, could not be prepared", run_id or "(none)")
         return []
