@@ -45,6 +45,13 @@ SKIP_REASON = "no Superset venv (.superset/venv): run `make superset-install` (.
 INIT_TIMEOUT = 300  # first init ~45 s, ~60 s right after install (first imports compile .pyc)
 START_TIMEOUT = 180  # server.sh waits up to 120 s for /health
 STOP_TIMEOUT = 60
+ORGHEALTH = str(Path(os.environ.get("VIRTUAL_ENV") or REPO / ".venv") / "bin" / "orghealth")
+CLI_TIMEOUT = 600
+
+
+def orghealth_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`orghealth ARGS` from the repository, as a user types it; its output captured."""
+    return subprocess.run([ORGHEALTH, *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=CLI_TIMEOUT)
 
 
 @dataclass(frozen=True)

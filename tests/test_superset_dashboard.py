@@ -35,6 +35,7 @@ from tests.superset_server import (
     FIXTURE_PASSWORD,
     FIXTURE_USER,
     Superset,
+    orghealth_cli,
     running_superset,
     superset_template,  # noqa: F401  (a fixture)
 )
@@ -44,14 +45,12 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 DEFINITION = REPO / "dashboards" / "stl_org_health.yaml"
 SCREENSHOT = REPO / "docs" / "dashboard.png"
-ORGHEALTH = str(Path(os.environ.get("VIRTUAL_ENV") or REPO / ".venv") / "bin" / "orghealth")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 WIDTH = 1600
 UPDATE_SCREENSHOT = os.environ.get("ORGHEALTH_UPDATE_SCREENSHOT") == "1"
 WEEKS = 12 if UPDATE_SCREENSHOT else 3  # the README's picture shows what `make superset` shows: 12 weekly snapshots
 RENDER_TIMEOUT = 120  # every chart settled; measured 5-8 s on 2 cores
-CLI_TIMEOUT = 600
 
 # Each chart of the dashboard, as the browser sees it: Superset 6.1 wraps every chart of the layout in a
 # [data-test=chart-grid-component] (data-test-chart-id/-name/-viz-type); a chart still waiting shows
@@ -85,9 +84,7 @@ class Published:
 
 
 def orghealth(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    done = subprocess.run(
-        [ORGHEALTH, *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=CLI_TIMEOUT, check=False
-    )
+    done = orghealth_cli(*args, env=env)
     assert done.returncode == 0, f"orghealth {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
     return done
 

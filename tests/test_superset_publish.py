@@ -7,8 +7,6 @@ dashboards as they were, and a changed chart title must reach the chart itself (
 """
 
 import json
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from tests.superset_server import (
     FIXTURE_PASSWORD,
     FIXTURE_USER,
     Superset,
+    orghealth_cli,
     running_superset,
     superset_template,  # noqa: F401  (a fixture)
 )
@@ -27,8 +26,6 @@ from tests.superset_server import (
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
-ORGHEALTH = str(Path(os.environ.get("VIRTUAL_ENV") or REPO / ".venv") / "bin" / "orghealth")
-TIMEOUT = 600
 # The headline charts and the marts.org_health column each shows (dashboards/stl_org_health.yaml).
 HEADLINES = {
     "Single-threaded STLs": "single_threaded_share",
@@ -48,10 +45,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, superset_template: Path) ->
         yield s
 
 
-def orghealth(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([ORGHEALTH, *args], capture_output=True, text=True, timeout=TIMEOUT, env=env, cwd=REPO)
-
-
 def published_charts(session) -> list[dict]:
     (dashboard,) = session.get("/api/v1/dashboard/", params={"q": json.dumps({"filters": [
         {"col": "slug", "opr": "eq", "value": "stl-org-health"}]})}).json()["result"]  # fmt: skip
@@ -66,11 +59,11 @@ def counts(session) -> dict[str, int]:
 
 def test_publish_check_and_publish_again(server: Superset, tmp_path: Path):
     db = tmp_path / "org.duckdb"
-    demo = orghealth("demo", "--weeks", "3", "--db", str(db))
+    demo = orghealth_cli("demo", "--weeks", "3", "--db", str(db))
     assert demo.returncode == 0, demo.stderr
     dashboard_file = tmp_path / "org-dashboards.duckdb"
 
-    first = orghealth("superset", "publish", "--url", server.url, "--db", str(db), env=server.env())
+    first = orghealth_cli("superset", "publish", "--url", server.url, "--db", str(db), env=server.env())
     assert first.returncode == 0, first.stderr + server.log()
     assert f"dashboard: {server.url}/superset/dashboard/stl-org-health/" in first.stdout
     assert f"dashboard file: {dashboard_file}" in first.stdout
@@ -102,13 +95,13 @@ def test_publish_check_and_publish_again(server: Superset, tmp_path: Path):
     assert len(rows["Stream ownership anti-patterns, latest snapshot"]) == streams
     assert rows["Data errors, last run"] == [{"Data errors": 0}]  # a published run has no failed blocking check
 
-    check = orghealth("superset", "check", "--url", server.url, env=server.env())
+    check = orghealth_cli("superset", "check", "--url", server.url, env=server.env())
     assert check.returncode == 0, check.stdout + check.stderr
     assert "15 charts: 15 answered, 0 failed" in check.stdout
 
     before = counts(session)
     assert before == {"database": 1, "dataset": 12 + 7, "chart": 15, "dashboard": 1}
-    again = orghealth("superset", "publish", "--url", server.url, "--db", str(db), env=server.env())
+    again = orghealth_cli("superset", "publish", "--url", server.url, "--db", str(db), env=server.env())
     assert again.returncode == 0, again.stderr
     assert counts(session) == before
 
@@ -117,7 +110,7 @@ def test_publish_check_and_publish_again(server: Superset, tmp_path: Path):
     definition["charts"][0]["title"] = "Single-threaded leaders (renamed)"
     changed = tmp_path / "changed.yaml"
     changed.write_text(yaml.safe_dump(definition), encoding="utf-8")
-    renamed = orghealth("superset", "publish", "--url", server.url, "--db", str(db), "--dashboards", str(changed),
+    renamed = orghealth_cli("superset", "publish", "--url", server.url, "--db", str(db), "--dashboards", str(changed),
                         env=server.env())  # fmt: skip
     assert renamed.returncode == 0, renamed.stderr
     assert counts(session) == before
@@ -128,15 +121,15 @@ def test_publish_check_and_publish_again(server: Superset, tmp_path: Path):
 def test_refused_login_and_unreachable_superset_are_one_line(server: Superset, tmp_path: Path):
     env = {**server.env(), "SUPERSET_PASSWORD": "not the password"}
     dashboards = REPO / "dashboards" / "stl_org_health.yaml"
-    refused = orghealth("superset", "check", "--url", server.url, "--dashboards", str(dashboards), env=env)
+    refused = orghealth_cli("superset", "check", "--url", server.url, "--dashboards", str(dashboards), env=env)
     assert refused.returncode == 1
     assert refused.stderr.strip() == (
         f"orghealth: Superset at {server.url} refused the login of user '{server.username}': \"Not authorized\""
     )
-    unreachable = orghealth("superset", "check", "--url", "http://127.0.0.1:9", env=server.env())
+    unreachable = orghealth_cli("superset", "check", "--url", "http://127.0.0.1:9", env=server.env())
     assert unreachable.returncode == 1
     assert unreachable.stderr.startswith("orghealth: Superset at http://127.0.0.1:9 is unreachable: ")
     assert unreachable.stderr.count("\n") == 1
-    unset = orghealth("superset", "check", "--url", server.url,
+    unset = orghealth_cli("superset", "check", "--url", server.url,
                       env={k: v for k, v in server.env().items() if k != "SUPERSET_USERNAME"})  # fmt: skip
     assert unset.returncode == 1 and "set SUPERSET_USERNAME in the environment" in unset.stderr
