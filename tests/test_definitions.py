@@ -26,7 +26,8 @@ def test_every_sql_model_is_an_asset_with_its_lineage():
     assert {"raw/hris_people", "raw/jira_issues", "raw/jira_issue_links", "raw/config_work_streams"} <= keys
     assert deps("staging/hris_people") == {"raw/hris_people"}  # raw.rejected_rows is written by that asset
     assert deps("core/people") == {"core/reporting_lines", "staging/hris_people"}
-    assert deps("core/work_items") == {"staging/jira_issues", "staging/work_streams"}
+    assert deps("core/work_item_placement") == {"staging/jira_issues", "staging/work_streams"}
+    assert deps("core/work_items") == {"core/work_item_placement", "staging/jira_issues"}
 
 
 def test_the_job_runs_in_one_process_so_steps_never_fight_over_the_duckdb_file():
