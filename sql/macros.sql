@@ -44,10 +44,25 @@ CREATE OR REPLACE MACRO jira_dmy_timestamp(s) AS list_transform(
     )) END
 )[1];
 
+-- The CSV's default form ("12/Jan/24 3:04 PM", as Jira writes it) read by strptime, ten times faster than the
+-- pattern above. It only shortens that pattern: strptime is more lenient (a one-digit year, whitespace around)
+-- and puts a two-digit year from 69 on in the 1900s where Jira means 20xx, so its answer is taken only when
+-- the text is exactly how that timestamp prints in Jira's form, from 2000 on. NULL otherwise.
+CREATE OR REPLACE MACRO jira_csv_timestamp(s) AS list_transform(
+    [try_strptime(s, '%d/%b/%y %I:%M %p')],
+    lambda t: CASE
+        WHEN t >= TIMESTAMP '2000-01-01'
+            AND s IN (strftime(t, '%d/%b/%y %-I:%M %p'), strftime(t, '%-d/%b/%y %-I:%M %p'))
+        THEN t
+    END
+)[1];
+
 -- Any date Jira exports: REST's ISO 8601 with offset (kept as UTC) or the CSV's day/month-name/year.
--- The day/month-name form is tried first: it is the CSV's, the bulk of a large export, and the ISO formats
--- take twice as long to fail on it. No text reads both ways: the first form needs a month name.
+-- The day/month-name form is tried first, its common spelling by strptime: it is the CSV's, the bulk of a
+-- large export, and the ISO formats take twice as long to fail on it. No text reads both ways: the first form
+-- needs a month name.
 CREATE OR REPLACE MACRO jira_timestamp(s) AS coalesce(
+    jira_csv_timestamp(s),
     jira_dmy_timestamp(s),
     timezone('UTC', try_strptime(s, ['%Y-%m-%dT%H:%M:%S.%g%z', '%Y-%m-%dT%H:%M:%S%z'])),
     try_strptime(s, ['%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d'])

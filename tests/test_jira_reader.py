@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from orghealth.config import JiraConfig
 from orghealth.errors import InputFileError
@@ -443,6 +445,13 @@ def con():
         ("5/févr./25 1:00 PM", datetime(2025, 2, 5, 13, 0)),
         # An unknown month name loses that date only.
         ("7/Foo/24 1:00 PM", None),
+        # Two-digit years are 20xx from 69 on too (strptime alone would say 1975).
+        ("12/Mar/75 3:45 PM", datetime(2075, 3, 12, 15, 45)),
+        ("1/mar/99 11:59 pm", datetime(2099, 3, 1, 23, 59)),
+        # Spaces around the value and a full English month name.
+        ("  9/March/26 8:07 AM ", datetime(2026, 3, 9, 8, 7)),
+        # A day the month does not have is no date.
+        ("31/Feb/24 1:00 PM", None),
         # REST's ISO with an offset is kept as UTC: +0000 unchanged, +0200 two hours earlier.
         ("2024-01-12T15:04:05.000+0000", datetime(2024, 1, 12, 15, 4, 5)),
         ("2024-01-12T15:04:05.000+0200", datetime(2024, 1, 12, 13, 4, 5)),
@@ -451,6 +460,67 @@ def con():
 )
 def test_jira_timestamp(con, text, expected):
     assert con.execute("SELECT jira_timestamp($s::VARCHAR)", {"s": text}).fetchone()[0] == expected
+
+
+def test_the_csv_default_form_is_read_by_the_fast_path(con):
+    # Not a test of values (those are above) but that the shortcut is taken: it must not be dead code.
+    assert con.execute(
+        "SELECT jira_csv_timestamp('12/Jan/24 3:04 PM'), jira_csv_timestamp('12/Mar/75 3:45 PM'), "
+        "jira_csv_timestamp('3/Mär/24 15:04')"
+    ).fetchone() == (datetime(2024, 1, 12, 15, 4), None, None)
+
+
+_DAY_MONTH_YEAR = st.builds(
+    "{}{}{}{}{}{}{}{}".format,
+    st.sampled_from(["", " ", "\t", "\n", "\r\n"]),
+    st.one_of(st.integers(0, 39).map(str), st.integers(0, 9).map("0{}".format)),
+    st.sampled_from(["/", " ", "-"]),
+    st.sampled_from(["Jan", "jan", "FEB", "Mar", "March", "Sept", "Sep", "Dez", "Mär", "mai", "Okt", "Foo", "Dec."]),
+    st.sampled_from(["/", " ", "-"]),
+    st.one_of(st.integers(0, 99).map("{:02d}".format), st.integers(0, 9).map(str), st.integers(1990, 2080).map(str)),
+    st.one_of(
+        st.just(""),
+        st.builds(
+            "{}{}:{}{}{}".format,
+            st.sampled_from([" ", "  ", "\t", "\n"]),
+            st.one_of(st.integers(0, 25).map(str), st.integers(0, 9).map("0{}".format)),
+            st.integers(0, 61).map("{:02d}".format),
+            st.sampled_from(["", ":07"]),
+            st.sampled_from(["", " AM", " PM", " am", " pm", "PM", " P.M.", " A", "  PM", "\tAM", "\nPM"]),
+        ),
+    ),
+    st.sampled_from(["", " ", "\t", "\n", "\r\n"]),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_DAY_MONTH_YEAR)
+def test_the_fast_path_reads_a_date_as_the_pattern_does_or_not_at_all(con, text):
+    fast, pattern = con.execute(
+        "SELECT jira_csv_timestamp($s::VARCHAR), jira_dmy_timestamp($s::VARCHAR)", {"s": text}
+    ).fetchone()
+    assert fast is None or fast == pattern
+
+
+_ENGLISH_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    moment=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31, 23, 59)),
+    padded_day=st.booleans(),
+)
+def test_the_fast_path_reads_every_date_in_jiras_form(con, moment, padded_day):
+    hour = moment.hour % 12 or 12
+    day = f"{moment.day:02d}" if padded_day else str(moment.day)
+    text = f"{day}/{_ENGLISH_MONTHS[moment.month - 1]}/{moment.year % 100:02d} {hour}:{moment.minute:02d} " + (
+        "PM" if moment.hour >= 12 else "AM"
+    )
+    minute = moment.replace(second=0, microsecond=0)
+    # strptime reads a two-digit year from 69 on as 19xx, so the fast path leaves those years to the pattern.
+    assert con.execute(
+        "SELECT jira_csv_timestamp($s::VARCHAR), jira_timestamp($s::VARCHAR)", {"s": text}
+    ).fetchone() == (minute if moment.year < 2069 else None, minute)
 
 
 def test_jira_month(con):
