@@ -6,8 +6,9 @@ parser refuses (a wrong number of fields, a stray quote), bytes that are not the
 or line breaks it cannot account for (blank lines between records, which DuckDB skips without a trace).
 
 Physical line numbers: DuckDB numbers records, not lines, and a description may run over many lines. Each
-record's line breaks are counted in its fields, and a running sum over the records as DuckDB streams them in
-file order (a window with no ORDER BY) gives the line each record starts on. The sum over the whole file must
+record's line breaks are counted in its fields as DuckDB reads them (in parallel) into a scratch table, which
+keeps file order; a running sum over those counts alone (a window with no ORDER BY over the scratch table, in
+its row order) gives the line each record starts on, joined back by row id. The sum over the whole file must
 equal the file's own count of line breaks, else the numbers cannot be trusted and the file is left to the
 Python reader.
 """
@@ -29,6 +30,9 @@ WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
     "\u200a\u2028\u2029\u202f\u205f\u3000"
 )
+
+# The scratch records with the line each starts on.
+_NUMBERED = "jira_csv_records JOIN jira_csv_lines ON jira_csv_lines.record = jira_csv_records.rowid"
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ def load_csv(
 ) -> NativeLoad | None:  # fmt: skip
     """Insert one CSV export's issues and links into the given tables, or return None (nothing inserted) when
     DuckDB cannot read the file exactly. Call it outside a transaction: a statement DuckDB refuses would abort
-    it. Works through a scratch table that is dropped either way."""
+    it. Works through scratch tables that are dropped either way."""
     source = head.source
     encoding = DUCKDB_ENCODINGS.get(source.codec)
     if encoding is None:
@@ -115,26 +119,33 @@ def load_csv(
     )  # fmt: skip
     types = ", ".join(f"'{n}': 'VARCHAR'" for n in names)
     params = {"path": str(source.path), "delim": source.delimiter, "encoding": encoding, "whitespace": WHITESPACE}
-    # A record starts on the line after the lines of the header and of every record before it: a running sum,
-    # which DuckDB computes as it streams the records in file order (a window with no ORDER BY).
+    # A record starts on the line after the lines of the header and of every record before it: a running sum.
+    # The records land in the scratch table in file order (DuckDB keeps insertion order), so the sum is taken
+    # by a streaming window over their line breaks alone and joined back by position: a window over the read
+    # itself would hold up DuckDB's parallel reader.
     with ThreadPoolExecutor(max_workers=1) as pool:
         counting = pool.submit(count_lines, source.path)  # the file's own count, read meanwhile
         try:
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE jira_csv_records AS
-                    SELECT *, {head.header_lines} + sum(breaks + 1) OVER (ROWS BETWEEN UNBOUNDED PRECEDING
-                           AND CURRENT ROW) - breaks AS source_line,
+                    SELECT {", ".join(f"c{p}" for p in kept)}, {_breaks("record")} AS breaks,
                            {_clean(f"c{columns.single['issue_key']}")} AS issue_key_clean
-                    FROM (SELECT {", ".join(f"c{p}" for p in kept)}, {_breaks("record")} AS breaks
-                          FROM (SELECT *, concat_ws(chr(31), {", ".join(names)}) AS record
-                                FROM read_csv($path, header = true, auto_detect = false, delim = $delim,
-                                              quote = '"', escape = '"', encoding = $encoding, strict_mode = true,
-                                              columns = {{{types}}})))""",
+                    FROM (SELECT *, concat_ws(chr(31), {", ".join(names)}) AS record
+                          FROM read_csv($path, header = true, auto_detect = false, delim = $delim, quote = '"',
+                                        escape = '"', encoding = $encoding, strict_mode = true,
+                                        columns = {{{types}}}))""",
                 params,
             )
         except duckdb.Error:  # a row DuckDB's strict reader refuses, or bytes not in the sample's encoding
             con.execute("DROP TABLE IF EXISTS jira_csv_records")
             return None
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE jira_csv_lines AS
+                SELECT rowid AS record,
+                       {head.header_lines} + sum(breaks + 1) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+                       - breaks AS source_line
+                FROM jira_csv_records"""
+        )
         lines = counting.result()
     try:
         records, record_lines = con.execute(
@@ -145,7 +156,7 @@ def load_csv(
         return _copy_rows(con, source.path, columns, file_headers, records, lines.physical - head.header_lines,
                           issues_table=issues_table, links_table=links_table)  # fmt: skip
     finally:
-        con.execute("DROP TABLE IF EXISTS jira_csv_records")
+        con.execute("DROP TABLE IF EXISTS jira_csv_records; DROP TABLE IF EXISTS jira_csv_lines")
 
 
 def _copy_rows(
@@ -162,7 +173,7 @@ def _copy_rows(
     ((issues,),) = con.execute(  # an INSERT answers with the rows it inserted
         f"""INSERT INTO {issues_table} BY NAME
             SELECT $file AS source_file, source_line, issue_key_clean AS issue_key, {selected}
-            FROM jira_csv_records WHERE issue_key_clean IS NOT NULL""",
+            FROM {_NUMBERED} WHERE issue_key_clean IS NOT NULL""",
         params,
     ).fetchall()
     links = 0
@@ -177,13 +188,13 @@ def _copy_rows(
                 SELECT $file AS source_file, source_line, issue_key, link.link_type, link.direction,
                        link.linked_issue_key
                 FROM (SELECT source_line, issue_key_clean AS issue_key, unnest([{listed}]) AS link
-                      FROM jira_csv_records WHERE issue_key_clean IS NOT NULL)
+                      FROM {_NUMBERED} WHERE issue_key_clean IS NOT NULL)
                 WHERE link.linked_issue_key IS NOT NULL""",
             params,
         ).fetchall()
     first_five = ", ".join(f"coalesce(c{p}, '')" for p in range(min(5, columns.count)))
     blank_keys = con.execute(
-        f"SELECT source_line, [{first_five}] FROM jira_csv_records WHERE issue_key_clean IS NULL ORDER BY source_line"
+        f"SELECT source_line, [{first_five}] FROM {_NUMBERED} WHERE issue_key_clean IS NULL ORDER BY source_line"
     ).fetchall()
     rejects = [
         Reject(str(path), line, file_headers["issue_key"], None, "issue key is blank", record)
