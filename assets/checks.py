@@ -73,9 +73,11 @@ def suite_checks(suite: Suite) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(specs=specs, name=f"expectations_{suite.suite}")
     def _check(context: dg.AssetCheckExecutionContext, orghealth: OrgHealthResource):
         settings = orghealth.settings
+        orghealth.release_memory()  # a frame of millions of rows must not come on top of DuckDB's cache
         with orghealth.connect() as con:
             outcomes = orghealth.validate(con, suite)
             record_outcomes(con, settings.as_of, context.run.run_id, outcomes)
+        orghealth.release_memory()
         for severity in ("error", "warning"):
             mine = [o for o in outcomes if o.severity == severity]
             if not mine:

@@ -17,7 +17,7 @@ import duckdb
 from pydantic import Field, PrivateAttr
 
 from assets import alerting
-from orghealth import dashboard_file, database, locking
+from orghealth import dashboard_file, database, locking, memory
 from orghealth.alerts.failed_start import alert_failed_start
 from orghealth.alerts.findings import Finding, earlier_findings
 from orghealth.errors import OrgHealthError
@@ -141,6 +141,13 @@ class OrgHealthResource(dg.ConfigurableResource):
         if self._con is not None:
             self._con.close()
             self._con = None
+
+    def release_memory(self) -> None:
+        """Close the run's connection, dropping DuckDB's cache of the pages earlier steps read (up to its memory
+        limit), and hand freed memory back to the system: before a check step loads its frame into pandas,
+        and after. The next step opens the connection again (milliseconds)."""
+        self._close()
+        memory.give_back()
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -185,7 +185,7 @@ def test_every_table_and_column_is_documented(sql):
                  "WHERE schema_name IN ('raw', 'staging', 'core', 'marts', 'quality')")  # fmt: skip
     sql_files = {f"{p.parent.name}.{p.stem}" for p in SQL_DIR.glob("*/*.sql") if p.parent.name in LAYERS}
     assert {table for table, _ in tables} == sql_files
-    assert len(sql_files) == 34  # 8 raw, 5 staging, 11 core, 9 marts, 1 quality
+    assert len(sql_files) == 35  # 8 raw, 5 staging, 12 core, 9 marts, 1 quality
     assert all(comment for _, comment in tables)
     assert sql("SELECT comment FROM duckdb_tables() WHERE table_name = 'teams'")[0][0].startswith("One row per team")
 

@@ -172,3 +172,32 @@ def test_data_docs_are_built(con, tmp_path):
     assert build_data_docs(tmp_path / "docs") == tmp_path / "docs" / "index.html"
     pages = [p.read_text(encoding="utf-8") for p in (tmp_path / "docs" / "validations").rglob("*.html")]
     assert len(pages) == 1 and "hr_staff" in pages[0] and "belong to this set" in pages[0] and "Failed" in pages[0]
+
+
+def test_frames_are_not_fingerprinted_and_are_validated_alike(con, monkeypatch):
+    """Great Expectations hashes every value of a frame under 1 GB for a batch marker nothing reads (5M keys:
+    1.4 GB of memory); orghealth turns that off. Should an upgrade hash again, this fails."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    def refuse(frame):
+        raise AssertionError(f"a frame of {len(frame)} rows was fingerprinted")
+
+    monkeypatch.setattr(pandas_execution_engine, "hash_pandas_dataframe", refuse)
+    # E2 twice (2 unexpected for uniqueness); `moon` is not one of the teams.
+    con.execute(
+        "CREATE TABLE hr.staff AS SELECT * FROM (VALUES (DATE '2026-11-20', 'E1', 'payments'), "
+        "(DATE '2026-11-20', 'E2', 'search'), (DATE '2026-11-20', 'E2', 'search'), (DATE '2026-11-20', 'E3', 'moon')) "
+        "AS t(as_of, employee_id, team)"
+    )
+    unique, in_set = validate_suite(con, staff_suite(UNIQUE_IDS, KNOWN_TEAMS), settings=SETTINGS, as_of=D3, run_id="t")
+    assert (unique.success, unique.unexpected_count) == (False, 2)
+    assert (in_set.success, in_set.unexpected_count) == (False, 1)
+
+
+def test_memory_is_handed_back_where_the_c_library_can():
+    import sys
+
+    from orghealth import memory
+
+    memory.give_back()  # nothing to assert about the amount: that is the benchmark's to measure
+    assert (memory._malloc_trim() is not None) == sys.platform.startswith("linux")

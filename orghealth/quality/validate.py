@@ -154,7 +154,12 @@ def _context(docs_dir: str | None):
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.execution_engine import pandas_execution_engine
 
+    # Great Expectations fingerprints every dataframe under 1 GB by hashing all its values, for a batch marker
+    # nothing here reads. At millions of rows that took seconds and more memory than the validation itself
+    # (5M issue keys: 1.4 GB), so no frame is fingerprinted. The attribute is checked by a test.
+    pandas_execution_engine.HASH_THRESHOLD = 0
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     if docs_dir:
