@@ -16,7 +16,7 @@
 -- column parent_key: Parent issue key (from the key, or the numeric parent id looked up in the export); NULL when unknown.
 -- column parent_id: Parent numeric issue id, where the export gives one.
 -- column parent_in_export: Whether the parent is in the export; NULL for an issue without a parent.
--- column epic_key: The epic the issue belongs to: its Epic Link, or the nearest Epic among itself and its parents.
+-- column epic_key: The epic the issue belongs to: its Epic Link, else itself if an Epic, else the nearest Epic above it, else the nearest Epic Link above it (up to ten levels up).
 -- column story_points: Story points; NULL when not estimated.
 -- column labels: Labels.
 -- column components: Components.
