@@ -63,6 +63,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, help="the generator's seed (default: its own)")
     parser.add_argument("--as-of", help="the generator's as_of, YYYY-MM-DD (default: its own)")
     parser.add_argument("--keep", action="store_true", help="keep each run's database, Dagster home and logs")
+    parser.add_argument("--floor-memory-limit", metavar="LIMIT",
+                        help="hold the floor's DuckDB to this memory limit (\"1GB\", as the pipeline's); default: "
+                        "DuckDB's own (80%% of memory), the floor the targets are stated against")  # fmt: skip
     args = parser.parse_args(argv)
     if args.skip_largest:
         args.sizes = sorted(args.sizes, key=lambda s: (s.issues, s.people))[:-1]
@@ -104,11 +107,13 @@ def run_pipeline(org: Org, folder: Path) -> dict:
     return figures
 
 
-def run_floor(org: Org, folder: Path) -> dict:
+def run_floor(org: Org, folder: Path, memory_limit: str | None = None) -> dict:
     folder.mkdir(parents=True)
     tables = folder / "tables.json"
     tables.write_text(json.dumps(org.export_tables()), encoding="utf-8")
     cmd = [sys.executable, str(FLOOR_SCRIPT), str(folder / "floor.duckdb"), str(tables)]
+    if memory_limit:
+        cmd.append(memory_limit)
     measured = run_measured(cmd, cwd=REPO, env=dict(os.environ), log=folder / "floor.log")
     figures = _figures(measured)
     if measured.returncode == 0:
@@ -161,7 +166,7 @@ def bench_size(size: Size, args: argparse.Namespace) -> dict:
         folder = args.work / "runs" / f"{size.label}-{datetime.now():%Y%m%dT%H%M%S}-{number}"
         # pipeline, then floor: the pair shares the page cache's state (the exports stay cached after generation)
         pipeline = run_pipeline(org, folder / "pipeline")
-        floor = run_floor(org, folder / "floor")
+        floor = run_floor(org, folder / "floor", args.floor_memory_limit)
         result["runs"].append({"pipeline": pipeline, "floor": floor})
         say(f"{size.label} run {number}/{args.runs}: pipeline {_brief(pipeline)}; floor {_brief(floor)}")
         if peaks := pipeline.get("peak_rss_mib_by_stage"):
@@ -178,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     args.work = args.work.resolve()
     info = machine()
     print(machine_line(info), flush=True)
+    if args.floor_memory_limit:
+        print(f"floor DuckDB memory limit: {args.floor_memory_limit} (--floor-memory-limit)", flush=True)
     started = datetime.now()
     results = [bench_size(size, args) for size in args.sizes]
     print()
@@ -186,7 +193,12 @@ def main(argv: list[str] | None = None) -> int:
     print("other: start-up (imports, definitions), Dagster between steps, exit; x floor, x RSS: median of the")
     print("runs' ratios (pipeline / floor).")
     out = args.json or REPO / "bench" / "results" / f"{started:%Y%m%dT%H%M%S}.json"
-    settings = {"runs": args.runs, "seed": args.seed, "as_of": args.as_of}
+    settings = {
+        "runs": args.runs,
+        "seed": args.seed,
+        "as_of": args.as_of,
+        "floor_memory_limit": args.floor_memory_limit,
+    }
     write_json(out, {"machine": info, "started": started.isoformat(timespec="seconds"), "args": settings,
                      "sizes": results})  # fmt: skip
     print(f"raw figures: {out}")
