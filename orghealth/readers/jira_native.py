@@ -121,7 +121,7 @@ def load_csv(
     params = {"path": str(source.path), "delim": source.delimiter, "encoding": encoding, "whitespace": WHITESPACE}
     # A record starts on the line after the lines of the header and of every record before it: a running sum.
     # The records land in the scratch table in file order (DuckDB keeps insertion order), so the sum is taken
-    # by a streaming window over their line breaks alone and joined back by position: a window over the read
+    # by a streaming window over their line breaks alone and joined back by row id: a window over the read
     # itself would hold up DuckDB's parallel reader.
     with ThreadPoolExecutor(max_workers=1) as pool:
         counting = pool.submit(count_lines, source.path)  # the file's own count, read meanwhile
