@@ -186,7 +186,7 @@ class OrgHealthResource(dg.ConfigurableResource):
             limit = database.writer_config()["memory_limit"]
             raise dg.Failure(
                 description=f"DuckDB needed more memory than its limit of {limit} ({str(exc).splitlines()[0]}); set "
-                f"ORGHEALTH_DUCKDB_MEMORY_LIMIT higher (e.g. 4GB) and run again. {self.settings.db_path} is unchanged",
+                f"{database.MEMORY_LIMIT_ENV} higher (e.g. 4GB) and run again. {self.settings.db_path} is unchanged",
                 allow_retries=False,
             ) from exc
         except duckdb.Error as exc:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bench.orgs import REPO
 from bench.stages import STAGES
+from orghealth.database import MEMORY_LIMIT_ENV, writer_config
 
 
 def machine() -> dict:
@@ -23,6 +24,7 @@ def machine() -> dict:
     # The working tree is what runs: say when it differs from the commit (read-only: no index refresh written).
     if _git("diff", "--quiet", "HEAD", "--").returncode == 1:
         commit += " + uncommitted changes"
+    limit = writer_config()["memory_limit"]
     return {
         "cores": os.cpu_count(),
         "memory_gib": round(int(meminfo[meminfo.index("MemTotal:") + 1]) / 1024**2, 1),
@@ -31,8 +33,8 @@ def machine() -> dict:
         "python": sys.version.split()[0],
         **{package: version(package) for package in ("duckdb", "dagster", "polars", "great_expectations")},
         "commit": commit,
-        # The pipeline's DuckDB limit (orghealth.database.DEFAULT_MEMORY_LIMIT unless set): figures depend on it.
-        "duckdb_memory_limit": os.environ.get("ORGHEALTH_DUCKDB_MEMORY_LIMIT") or "1GB (default)",
+        # The pipeline's DuckDB limit, as its runs will open DuckDB: figures depend on it.
+        "duckdb_memory_limit": limit if os.environ.get(MEMORY_LIMIT_ENV) else f"{limit} (default)",
     }
 
 
@@ -45,7 +47,7 @@ def machine_line(m: dict) -> str:
         f"machine: {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, {m['os']}\n"
         f"python {m['python']}, duckdb {m['duckdb']}, dagster {m['dagster']}, polars {m['polars']}, "
         f"great_expectations {m['great_expectations']}, commit {m['commit']}\n"
-        f"pipeline DuckDB memory limit: {m['duckdb_memory_limit']} (ORGHEALTH_DUCKDB_MEMORY_LIMIT)"
+        f"pipeline DuckDB memory limit: {m['duckdb_memory_limit']} ({MEMORY_LIMIT_ENV})"
     )
 
 

@@ -31,6 +31,7 @@ from bench.measure import Measured, run_measured
 from bench.orgs import DEFAULT_SIZES, REPO, Org, Size, ensure_org
 from bench.report import machine, machine_line, medians, table, write_json
 from bench.stages import read_stages
+from orghealth.database import MEMORY_LIMIT_ENV
 
 FLOOR_SCRIPT = REPO / "bench" / "floor.py"
 # The instance the measured run is kept in should cost what the plain CLI's ephemeral instance costs, apart
@@ -81,7 +82,7 @@ def orghealth_command() -> str:
     return str(beside) if beside.exists() else (shutil.which("orghealth") or "orghealth")
 
 
-PASSED_THROUGH = {"ORGHEALTH_DUCKDB_MEMORY_LIMIT"}
+PASSED_THROUGH = {MEMORY_LIMIT_ENV}
 
 
 def run_pipeline(org: Org, folder: Path) -> dict:

@@ -24,6 +24,7 @@ KEEP_FAILED_COPIES = 3  # working copies of failed runs kept for inspection; old
 # DuckDB's buffer for a run's writes: past it, DuckDB spills to `<database>.tmp/` beside the file instead of
 # growing (its default is 80% of the machine's memory). ORGHEALTH_DUCKDB_MEMORY_LIMIT sets another ("4GB").
 DEFAULT_MEMORY_LIMIT = "1GB"
+MEMORY_LIMIT_ENV = "ORGHEALTH_DUCKDB_MEMORY_LIMIT"
 
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
@@ -136,7 +137,7 @@ def _prune_failed_copies(folder: Path, keep: Path) -> None:
 
 def writer_config() -> dict[str, str]:
     """How every read-write connection of a run opens DuckDB: within a memory limit, spilling beyond it."""
-    return {"memory_limit": os.environ.get("ORGHEALTH_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT}
+    return {"memory_limit": os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT}
 
 
 def open_working(path: Path) -> duckdb.DuckDBPyConnection:
