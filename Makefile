@@ -18,7 +18,7 @@ setup: $(UV)
 demo: setup  ## Run the whole job on the embedded sample org and print a summary.
 	$(RUN) orghealth demo
 
-test: setup lint  ## Lint, then run the whole test suite (in parallel, pytest-xdist).
+test: setup lint superset-install  ## Lint, then run the whole test suite (in parallel, pytest-xdist); the dashboard tests need Superset's venv.
 	$(RUN) pytest
 
 test-fast: setup  ## Everything but the slow end-to-end tests: the loop to run while changing code.
