@@ -16,6 +16,9 @@
 -- column owned_streams: Streams whose STL is this leader.
 -- column owned_focus: Share of the org's mapped weight on the streams the leader owns; NULL when they own none or the org has no mapped work.
 -- column single_threaded: Owns exactly one stream and owned_focus is at least metrics.focus_threshold.
+-- column top_owned_stream: Of the streams the leader owns, the one with the most of the org's mapped weight (ties: the stream listed first in the config); NULL when they own none.
+-- column top_owned_focus: That stream's share of the org's mapped weight; NULL when they own none or the org has no mapped work.
+-- column not_single_threaded_reason: Why the leader is not single-threaded, in words ("owns 2 streams (Checkout, Search); focus 38% on Checkout, under 80%"); NULL when they are.
 WITH leaders AS (
     SELECT employee_id AS leader_id, name AS leader_name
     FROM core.people
@@ -62,11 +65,27 @@ focus AS (
     GROUP BY leader_id
 ),
 owned AS (
-    SELECT l.leader_id, count(s.stream_id) AS owned_streams, sum(sh.share) AS owned_share
+    SELECT
+        l.leader_id,
+        count(s.stream_id) AS owned_streams,
+        sum(sh.share) AS owned_share,
+        string_agg(s.stream_name, ', ' ORDER BY s.position) AS owned_names,
+        arg_max(s.stream_name, (coalesce(sh.share, 0), -s.position)) AS top_owned_stream,
+        max(sh.share) AS top_owned_share
     FROM leaders AS l
     LEFT JOIN core.work_streams AS s ON s.as_of = $as_of AND s.stl_employee_id = l.leader_id
     LEFT JOIN shares AS sh ON sh.leader_id = l.leader_id AND sh.stream_id = s.stream_id
     GROUP BY l.leader_id
+),
+judged AS (
+    SELECT
+        o.*,
+        CASE WHEN o.owned_streams > 0 AND t.mapped_weight > 0 THEN coalesce(o.owned_share, 0) END AS owned_focus,
+        CASE WHEN o.owned_streams > 0 AND t.mapped_weight > 0 THEN coalesce(o.top_owned_share, 0) END
+            AS top_owned_focus,
+        o.owned_streams = 1 AND coalesce(o.owned_share >= $focus_threshold, false) AS single_threaded
+    FROM owned AS o
+    LEFT JOIN totals AS t ON t.leader_id = o.leader_id
 )
 SELECT
     $as_of::DATE AS as_of,
@@ -81,10 +100,21 @@ SELECT
     coalesce(t.unmapped_weight, 0) / t.weight AS unmapped_share,
     f.effective_streams,
     o.owned_streams,
-    CASE WHEN o.owned_streams > 0 AND t.mapped_weight > 0 THEN coalesce(o.owned_share, 0) END AS owned_focus,
-    o.owned_streams = 1 AND coalesce(o.owned_share >= $focus_threshold, false) AS single_threaded
+    o.owned_focus,
+    o.single_threaded,
+    o.top_owned_stream,
+    o.top_owned_focus,
+    -- The reasons, joined: several can hold at once (two streams, and too little focus on the first).
+    CASE WHEN NOT o.single_threaded THEN concat_ws('; ',
+        CASE WHEN o.owned_streams = 0 THEN 'owns no stream' END,
+        CASE WHEN o.owned_streams > 1 THEN 'owns ' || o.owned_streams || ' streams (' || o.owned_names || ')' END,
+        CASE WHEN o.owned_streams > 0 AND o.top_owned_focus IS NULL THEN 'no mapped work in the window' END,
+        CASE WHEN o.top_owned_focus < $focus_threshold
+            THEN 'focus ' || round(o.top_owned_focus * 100)::INTEGER || '% on ' || o.top_owned_stream
+                 || ', under ' || round($focus_threshold * 100)::INTEGER || '%' END
+    ) END AS not_single_threaded_reason
 FROM leaders AS l
 LEFT JOIN org_size AS z ON z.leader_id = l.leader_id
 LEFT JOIN totals AS t ON t.leader_id = l.leader_id
 LEFT JOIN focus AS f ON f.leader_id = l.leader_id
-LEFT JOIN owned AS o ON o.leader_id = l.leader_id
+LEFT JOIN judged AS o ON o.leader_id = l.leader_id

@@ -86,6 +86,7 @@ TYPES: dict[str, dict[str, str]] = {
         "as_of": "DATE", "org_size": "BIGINT", "items": "BIGINT", "weight": "DOUBLE", "streams_touched": "BIGINT",
         "focus_ratio": "DOUBLE", "unmapped_share": "DOUBLE", "effective_streams": "DOUBLE",
         "owned_streams": "BIGINT", "owned_focus": "DOUBLE", "single_threaded": "BOOLEAN",
+        "top_owned_stream": "VARCHAR", "top_owned_focus": "DOUBLE", "not_single_threaded_reason": "VARCHAR",
     },
     "marts.team_size": {
         "as_of": "DATE", "headcount": "BIGINT", "engineers": "BIGINT", "contractors": "BIGINT",

@@ -80,6 +80,38 @@ def test_metrics_org(db):
     assert db.rows("SELECT leader_name FROM marts.leader_focus WHERE leader_id = 'M3'") == [("Moe Idle",)]
 
 
+def test_why_a_leader_is_not_single_threaded_in_words(db):
+    metrics_org(db)
+    db.build("marts.leader_focus")
+    got = db.by_key(
+        "SELECT leader_id, top_owned_stream, top_owned_focus, not_single_threaded_reason FROM marts.leader_focus"
+    )
+    # D1 owns mig (Page migration, 3rd in the config) and ops (Operations, 5th): 1 of 8 mapped items each; the tie
+    # goes to the stream listed first. 12.5% rounds half away from zero to 13%.
+    assert got["D1"] == [
+        "Page migration",
+        0.125,
+        "owns 2 streams (Page migration, Operations); focus 13% on Page migration, under 80%",
+    ]
+    assert got["M1"] == ["Payments", 1.0, None]  # single-threaded: no reason
+    assert got["M2"] == ["Web shop", 0.25, "focus 25% on Web shop, under 80%"]  # web is 1 of M2's 4 items
+    assert got["L1"] == [None, None, "owns no stream"]
+    assert got["M3"] == [None, None, "owns no stream"]  # and no work at all
+
+
+def test_a_stream_owner_without_mapped_work_is_told_apart(db):
+    sam_and_rob(
+        db,
+        METRICS_ORG_STREAMS[:1] + [(2, "own", "Own", "program", "s@x", "S1", True)],
+        [("MISC-1", "unmapped", 1)],
+    )
+    db.build("marts.leader_focus", focus_threshold=0.75)
+    # S1 owns Own, but the org's one item is unmapped: there is no focus to measure, and the words say so.
+    assert db.rows("SELECT top_owned_stream, top_owned_focus, not_single_threaded_reason FROM marts.leader_focus") == [
+        ("Own", None, "no mapped work in the window")
+    ]
+
+
 def test_story_points_weigh_the_items(db):
     metrics_org(db, effort="story_points")
     db.build("marts.leader_focus", effort="story_points")
