@@ -23,18 +23,22 @@ TABLES = {
     "lookups.streams": "position INTEGER, stream_id VARCHAR, stream_name VARCHAR, kind VARCHAR",
     "lookups.thresholds": "focus_threshold DOUBLE, alignment_threshold DOUBLE, team_min_engineers INTEGER, "
     "team_max_engineers INTEGER, team_max_headcount INTEGER, min_group_size INTEGER, pseudonymised BOOLEAN",
-    "marts.leader_focus": "as_of DATE, leader_name VARCHAR, owned_streams BIGINT, owned_focus DOUBLE",
+    "marts.leader_focus": "as_of DATE, leader_name VARCHAR, owned_streams BIGINT, owned_focus DOUBLE, "
+    "single_threaded BOOLEAN, top_owned_stream VARCHAR, top_owned_focus DOUBLE, effective_streams DOUBLE, "
+    "not_single_threaded_reason VARCHAR",
     "marts.org_health": "as_of DATE, single_threaded_share DOUBLE, pizza_share DOUBLE, program_aligned_share DOUBLE, "
     "split_engineer_share DOUBLE, active_stl_share DOUBLE, links_per_team DOUBLE",
     "marts.shared_people_by_team": "as_of DATE, team_name VARCHAR, engineers BIGINT, split_engineers BIGINT",
     "marts.stream_ownership": "as_of DATE, stream_name VARCHAR, kind VARCHAR, stl_name VARCHAR, no_stl BOOLEAN, "
     "stl_owns_multiple BOOLEAN, stl_below_focus BOOLEAN, project_outlived BOOLEAN, stl_departed BOOLEAN, "
-    "stl_not_in_hris BOOLEAN",
+    "stl_not_in_hris BOOLEAN, age_days BIGINT",
     "marts.team_alignment": "as_of DATE, team_name VARCHAR, items BIGINT, program_share DOUBLE, product_share DOUBLE, "
     "project_share DOUBLE, unmapped_share DOUBLE",
-    "marts.team_dependencies": "as_of DATE, dependent_team_name VARCHAR, blocking_team_name VARCHAR, open_links BIGINT",
+    "marts.team_dependencies": "as_of DATE, dependent_team_name VARCHAR, blocking_team_name VARCHAR, links BIGINT, "
+    "open_links BIGINT",
     "marts.team_dependency_summary": "as_of DATE, team_name VARCHAR, depends_on_links BIGINT",
-    "marts.team_size": "as_of DATE, team_name VARCHAR, engineers BIGINT, engineering_team BOOLEAN",
+    "marts.team_size": "as_of DATE, team_name VARCHAR, engineers BIGINT, headcount BIGINT, pizza_status VARCHAR, "
+    "engineering_team BOOLEAN",
     "marts.work_attribution": "as_of DATE, attribution VARCHAR, items BIGINT",
     "quality.expectation_results": "as_of DATE, run_id VARCHAR, checked_at TIMESTAMP, suite VARCHAR, "
     "expectation VARCHAR, column_name VARCHAR, severity VARCHAR, success BOOLEAN, observed_value VARCHAR, "
@@ -43,12 +47,13 @@ TABLES = {
 # The charts of dashboards/stl_org_health.yaml, and the views (virtual datasets) they read.
 CHARTS = [
     "single_threaded_share", "pizza_share", "program_aligned_share", "split_engineer_share", "active_stl_share",
-    "links_per_team", "leader_focus", "team_size", "team_alignment", "shared_people", "team_dependencies",
-    "stream_ownership", "quality_errors", "quality_findings_count", "quality_findings",
+    "links_per_team", "stl_verdicts", "team_pizza", "dependency_ranking", "dependency_network", "dependency_pairs",
+    "team_alignment", "shared_people", "stream_problems", "quality_errors", "quality_findings_count",
+    "quality_findings",
 ]  # fmt: skip
 VIEWS = [
-    "leader_focus_latest", "team_size_latest", "team_alignment_latest", "shared_people_by_team_latest",
-    "team_dependencies_latest", "stream_ownership_latest", "quality_last_run",
+    "team_alignment_latest", "shared_people_by_team_latest", "team_dependencies_latest", "quality_last_run",
+    "stl_verdicts", "team_pizza", "dependency_ranking", "dependency_pairs", "stream_problems",
 ]  # fmt: skip
 
 
@@ -123,11 +128,13 @@ def test_every_table_has_a_dataset_with_its_columns_and_comments(files):
 
 
 def test_latest_views_keep_the_latest_as_of_and_inherit_descriptions(files):
-    view = files["datasets/orghealth/team_size_latest.yaml"]
+    view = files["datasets/orghealth/team_alignment_latest.yaml"]
     assert view["schema"] is None
-    assert view["sql"] == "SELECT * FROM marts.team_size WHERE as_of = (SELECT max(as_of) FROM marts.team_size)"
+    assert view["sql"] == (
+        "SELECT * FROM marts.team_alignment WHERE as_of = (SELECT max(as_of) FROM marts.team_alignment)"
+    )
     assert view["columns"][0] == {**view["columns"][0], "column_name": "as_of",
-                                  "description": "The as_of of marts.team_size."}  # fmt: skip
+                                  "description": "The as_of of marts.team_alignment."}  # fmt: skip
     last_run = files["datasets/orghealth/quality_last_run.yaml"]
     assert "arg_max(run_id, checked_at)" in last_run["sql"]
 
@@ -148,16 +155,24 @@ def test_every_chart_reads_a_dataset_of_the_bundle_and_has_a_query_context(files
     assert [m["sqlExpression"] for m in query["metrics"]] == ["MAX(single_threaded_share)"]
     findings = json.loads(files["charts/stl-org-health/quality_findings.yaml"]["query_context"])
     assert findings["queries"][0]["extras"]["where"] == "(NOT success)"
-    assert datasets[files["charts/stl-org-health/leader_focus.yaml"]["dataset_uuid"]]["table_name"] == (
-        "leader_focus_latest"
+    assert datasets[files["charts/stl-org-health/dependency_network.yaml"]["dataset_uuid"]]["table_name"] == (
+        "team_dependencies_latest"
     )
+    network = json.loads(files["charts/stl-org-health/dependency_network.yaml"]["query_context"])
+    assert network["queries"][0]["columns"] == ["blocking_team_name", "dependent_team_name"]
+    assert [m["label"] for m in network["queries"][0]["metrics"]] == ["Links"]
 
 
 def test_thresholds_are_drawn_from_the_file(files):
-    focus = files["charts/stl-org-health/leader_focus.yaml"]["params"]["annotation_layers"]
-    assert [(a["name"], a["annotationType"], a["value"]) for a in focus] == [("Focus threshold", "FORMULA", "0.75")]
-    band = files["charts/stl-org-health/team_size.yaml"]["params"]["annotation_layers"]
-    assert [a["value"] for a in band] == ["3", "8"]
+    # The focus column turns red under the file's focus threshold (0.75, not the config's default 0.8).
+    formats = files["charts/stl-org-health/stl_verdicts.yaml"]["params"]["conditional_formatting"]
+    assert formats[0] == {"column": "top_owned_focus", "operator": "<", "targetValue": 0.75, "colorScheme": "#E04355"}
+
+
+def test_views_carry_the_column_names_a_person_reads(files):
+    verdicts = {c["column_name"]: c["verbose_name"] for c in files["datasets/orghealth/stl_verdicts.yaml"]["columns"]}
+    assert verdicts["not_single_threaded_reason"] == "Why not" and verdicts["leader_name"] == "Leader"
+    assert verdicts["single_threaded"] is None  # a column without a label keeps its name
 
 
 def test_every_chart_is_placed_once_with_its_chart_id_and_uuid(files):
@@ -197,11 +212,11 @@ def write_definition(tmp_path: Path, change) -> Path:
 
 
 def test_a_chart_naming_an_unknown_table_is_an_error_naming_it(tmp_path):
-    path = write_definition(tmp_path, lambda d: d["charts"][6].update(dataset="marts.leader_focuss"))
+    path = write_definition(tmp_path, lambda d: d["charts"][9].update(dataset="marts.leader_focuss"))
     with pytest.raises(DashboardDefinitionError) as raised:
         load_dashboards([path], dashboard_tables())
     message = str(raised.value)
-    assert f"dashboard file {path}: chart leader_focus: dataset 'marts.leader_focuss' is not a table" in message
+    assert f"dashboard file {path}: chart dependency_network: dataset 'marts.leader_focuss' is not a table" in message
     assert "marts.leader_focus," in message  # the tables it could have meant
     assert "\n" not in message
 
@@ -217,7 +232,7 @@ def test_wrong_keys_and_a_chart_left_out_of_the_layout_are_errors(tmp_path):
 
 def test_a_missing_column_or_a_failing_view_stops_the_build(tmp_path, dashboard_file):
     path = write_definition(tmp_path, lambda d: d["charts"][7]["params"].update(x_axis="team"))
-    with pytest.raises(BundleError, match="chart team_size: dataset team_size_latest has no column team"):
+    with pytest.raises(BundleError, match="chart team_pizza: dataset team_pizza has no column team"):
         build_bundle(load_dashboards([path], dashboard_tables()), dashboard_file)
     path = write_definition(tmp_path, lambda d: d["views"]["quality_last_run"].update(sql="SELECT nope FROM x.y"))
     with pytest.raises(BundleError, match="view quality_last_run: its SQL fails on the dashboard file"):

@@ -53,6 +53,7 @@ class Column:
     name: str
     type: str
     description: str | None
+    label: str | None = None  # what a person reads instead of the column's name
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,9 @@ def _view(con: duckdb.DuckDBPyConnection, name: str, view: View, tables: list[Da
         raise BundleError(f"view {name}: its SQL fails on the dashboard file: {str(exc).splitlines()[0]}") from exc
     read = [t for t in tables if f"{t.schema}.{t.name}" in view.sql]
     known = {c.name: c.description for t in reversed(read) for c in t.columns if c.description}
-    columns = tuple(Column(n, t, known.get(n)) for n, t, *_ in described)
+    if unknown := sorted(set(view.labels) - {n for n, *_ in described}):
+        raise BundleError(f"view {name}: labels name {', '.join(unknown)}, which its SQL does not return")
+    columns = tuple(Column(n, t, known.get(n), view.labels.get(n)) for n, t, *_ in described)
     return Dataset(name, None, view.sql.strip(), view.description, columns)
 
 
@@ -141,7 +144,7 @@ def _database_yaml(dashboard_file: Path) -> dict[str, Any]:
 def _column_yaml(column: Column) -> dict[str, Any]:
     return {
         "column_name": column.name,
-        "verbose_name": None,
+        "verbose_name": column.label,
         "is_dttm": bool(TEMPORAL.match(column.type)),
         "is_active": True,
         "type": column.type,
@@ -203,7 +206,7 @@ def dataset_name(chart: Chart) -> str:
     return chart.dataset.split(".")[-1]
 
 
-COLUMN_KEYS = ("x_axis", "groupby", "all_columns", "columns")  # params that name columns of the dataset
+COLUMN_KEYS = ("x_axis", "groupby", "all_columns", "columns", "source", "target")  # params naming dataset columns
 
 
 def _named_columns(params: dict[str, Any]) -> list[str]:
@@ -282,7 +285,7 @@ def _dashboard_yaml(dashboard: Dashboard, chart_ids: dict[str, int]) -> dict[str
             "refresh_frequency": 0,
             "expanded_slices": {},
             "timed_refresh_immune_slices": [],
-            "label_colors": {},
+            "label_colors": dict(dashboard.label_colors),
             "shared_label_colors": [],
             "color_scheme_domain": [],
             "default_filters": "{}",

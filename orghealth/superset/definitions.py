@@ -40,6 +40,7 @@ class View(_Strict):
 
     description: str
     sql: str
+    labels: dict[str, str] = {}  # column -> the name a person reads (Superset's verbose_name: table headers, tooltips)
 
 
 class Annotation(_Strict):
@@ -82,6 +83,7 @@ class Dashboard(_Strict):
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     description: str = ""
     views: dict[str, View] = {}
+    label_colors: dict[str, str] = {}  # a series or category label -> its colour on every chart (red for offenders)
     charts: list[Chart]
     layout: list[Row]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from orghealth.superset.definitions import Annotation, Chart, DashboardDefinitionError
@@ -19,7 +20,10 @@ from orghealth.superset.definitions import Annotation, Chart, DashboardDefinitio
 METRIC_KEYS = ("metric", "metrics", "metrics_b", "percent_metrics", "timeseries_limit_metric", "x_axis_sort")
 PLACEHOLDER_DATASOURCE = "0__table"  # the import replaces it with the dataset's id
 TIMESERIES = {"echarts_timeseries_bar", "echarts_timeseries_line", "echarts_area", "echarts_timeseries_scatter"}
-SUPPORTED = TIMESERIES | {"big_number", "big_number_total", "mixed_timeseries", "heatmap_v2", "table", "pie"}
+SUPPORTED = TIMESERIES | {
+    "big_number", "big_number_total", "mixed_timeseries", "heatmap_v2", "table", "pie", "graph_chart", "handlebars",
+}  # fmt: skip
+THRESHOLD = re.compile(r"^\{(\w+)\}$")  # a param value that is `{column}` of lookups.thresholds
 
 
 def _option(kind: str, text: str) -> str:
@@ -93,7 +97,7 @@ def form_data(chart: Chart, thresholds: dict[str, Any]) -> dict[str, Any]:
         raise DashboardDefinitionError(
             f"chart {chart.id}: viz {chart.viz!r} has no query builder here; supported: {', '.join(sorted(SUPPORTED))}"
         )
-    params = {k: _expand(k, v) for k, v in chart.params.items()}
+    params = {k: _expand(k, _thresholds_in(v, thresholds, chart)) for k, v in chart.params.items()}
     where = [adhoc_where(w) for w in chart.where]
     data = {
         "datasource": PLACEHOLDER_DATASOURCE,
@@ -107,6 +111,21 @@ def form_data(chart: Chart, thresholds: dict[str, Any]) -> dict[str, Any]:
     if chart.viz == "mixed_timeseries":
         data["adhoc_filters_b"] = where + params.get("adhoc_filters_b", [])
     return data
+
+
+def _thresholds_in(value: Any, thresholds: dict[str, Any], chart: Chart) -> Any:
+    """A param value written `{column}` (e.g. a conditional format's target) takes lookups.thresholds' value."""
+    if isinstance(value, dict):
+        return {k: _thresholds_in(v, thresholds, chart) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_thresholds_in(v, thresholds, chart) for v in value]
+    if isinstance(value, str) and (match := THRESHOLD.match(value)):
+        if match[1] not in thresholds:
+            raise DashboardDefinitionError(
+                f"chart {chart.id}: {value} is not a column of lookups.thresholds ({', '.join(thresholds)})"
+            )
+        return thresholds[match[1]]
+    return value
 
 
 def _expand(key: str, value: Any) -> Any:
@@ -269,6 +288,21 @@ def _pie(fd: dict[str, Any]) -> list[dict[str, Any]]:
     return [query]
 
 
+def _graph(fd: dict[str, Any]) -> list[dict[str, Any]]:
+    """Nodes and edges: source, target (and their categories) as columns, the edge metric."""
+    query = base_query(fd)
+    query["columns"] = [fd[k] for k in ("source", "target", "source_category", "target_category") if fd.get(k)]
+    return [query]
+
+
+def _handlebars(fd: dict[str, Any]) -> list[dict[str, Any]]:
+    """A template over the query's rows: the base query, ordered by its first metric when it has no order."""
+    query = base_query(fd)
+    if query.get("metrics") and not query["orderby"]:
+        query["orderby"] = [[query["metrics"][0], not fd.get("order_desc", True)]]
+    return [query]
+
+
 BUILDERS = {
     **dict.fromkeys(TIMESERIES, _timeseries),
     "mixed_timeseries": _mixed,
@@ -277,6 +311,8 @@ BUILDERS = {
     "heatmap_v2": _heatmap,
     "table": _table,
     "pie": _pie,
+    "graph_chart": _graph,
+    "handlebars": _handlebars,
 }
 
 
