@@ -151,7 +151,7 @@ def test_every_chart_reads_a_dataset_of_the_bundle_and_has_a_query_context(files
     big = json.loads(files["charts/stl-org-health/single_threaded_share.yaml"]["query_context"])
     (query,) = big["queries"]
     assert query["columns"] == [{"columnType": "BASE_AXIS", "sqlExpression": "as_of", "label": "as_of",
-                                 "expressionType": "SQL", "timeGrain": "P1D"}]  # fmt: skip
+                                 "expressionType": "SQL", "timeGrain": "P1D", "isColumnReference": True}]  # fmt: skip
     assert [m["sqlExpression"] for m in query["metrics"]] == ["MAX(single_threaded_share)"]
     findings = json.loads(files["charts/stl-org-health/quality_findings.yaml"]["query_context"])
     assert findings["queries"][0]["extras"]["where"] == "(NOT success)"

@@ -173,6 +173,7 @@ def base_query(fd: dict[str, Any]) -> dict[str, Any]:
         "annotation_layers": fd.get("annotation_layers", []),
         "row_limit": fd.get("row_limit"),
         "series_limit": fd.get("series_limit", 0),
+        "group_others_when_limit_reached": fd.get("group_others_when_limit_reached", False),
         "order_desc": fd.get("order_desc", True),
         "url_params": {},
         "custom_params": {},
@@ -188,7 +189,8 @@ def _order(item: Any) -> list[Any]:
 
 
 def x_axis_column(fd: dict[str, Any]) -> dict[str, Any]:
-    column = {"columnType": "BASE_AXIS", "sqlExpression": fd["x_axis"], "label": fd["x_axis"], "expressionType": "SQL"}
+    column = {"columnType": "BASE_AXIS", "sqlExpression": fd["x_axis"], "label": fd["x_axis"], "expressionType": "SQL",
+              "isColumnReference": True}  # fmt: skip
     if fd.get("time_grain_sqla"):
         column["timeGrain"] = fd["time_grain_sqla"]
     return column
@@ -201,7 +203,8 @@ def _pivot(fd: dict[str, Any], query: dict[str, Any]) -> dict[str, Any]:
             "index": [fd["x_axis"]],
             "columns": [c if isinstance(c, str) else c["label"] for c in _list(fd.get("groupby"))],
             "aggregates": {metric_label(m): {"operator": "mean"} for m in query["metrics"]},
-            "drop_missing_columns": not fd.get("show_empty_columns", True),
+            # The time-series charts' control defaults to showing empty columns; the big number has no such control.
+            "drop_missing_columns": not fd.get("show_empty_columns", fd["viz_type"] in TIMESERIES),
         },
     }
 
@@ -224,10 +227,18 @@ FLATTEN = {"operation": "flatten"}
 # --- one builder per viz type (each plugin's buildQuery) ---
 
 
+def _ordered_by_first_metric(query: dict[str, Any], fd: dict[str, Any]) -> dict[str, Any]:
+    """Superset's normalizeOrderBy: a query without an order is ordered by its first metric."""
+    if query.get("metrics") and not query.get("orderby"):
+        query["orderby"] = [[query["metrics"][0], not fd.get("order_desc", True)]]
+    return query
+
+
 def _timeseries(fd: dict[str, Any]) -> list[dict[str, Any]]:
-    query = base_query(fd)
+    query = _ordered_by_first_metric(base_query(fd), fd)
     query["columns"] = [x_axis_column(fd), *_list(fd.get("groupby"))]
     query["series_columns"] = _list(fd.get("groupby"))
+    query["time_offsets"] = []
     steps = [_pivot(fd, query), _sort(fd, query), FLATTEN]
     query["post_processing"] = [s for s in steps if s]
     return [query]
@@ -250,13 +261,16 @@ def _mixed(fd: dict[str, Any]) -> list[dict[str, Any]]:
 def _big_number(fd: dict[str, Any]) -> list[dict[str, Any]]:
     """Big number with trendline: the metric per x-axis value, oldest first."""
     query = base_query(fd)
+    del query["orderby"]  # a big number's query has none
     query["columns"] = [x_axis_column(fd)]
     query["post_processing"] = [_pivot(fd, query), FLATTEN]
     return [query]
 
 
 def _big_number_total(fd: dict[str, Any]) -> list[dict[str, Any]]:
-    return [base_query(fd)]
+    query = base_query(fd)
+    del query["orderby"]
+    return [query]
 
 
 def _heatmap(fd: dict[str, Any]) -> list[dict[str, Any]]:
@@ -276,9 +290,10 @@ def _heatmap(fd: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _table(fd: dict[str, Any]) -> list[dict[str, Any]]:
     query = base_query(fd)
-    if fd.get("query_mode") != "raw" and query.get("metrics") and not query["orderby"]:
-        query["orderby"] = [[query["metrics"][0], not fd.get("order_desc", True)]]
+    if fd.get("query_mode") != "raw":
+        _ordered_by_first_metric(query, fd)
     query["post_processing"] = []
+    query["time_offsets"] = []
     return [query]
 
 
@@ -292,15 +307,13 @@ def _graph(fd: dict[str, Any]) -> list[dict[str, Any]]:
     """Nodes and edges: source, target (and their categories) as columns, the edge metric."""
     query = base_query(fd)
     query["columns"] = [fd[k] for k in ("source", "target", "source_category", "target_category") if fd.get(k)]
+    query["orderby"] = [[fd["source"], True], [fd["target"], True]]
     return [query]
 
 
 def _handlebars(fd: dict[str, Any]) -> list[dict[str, Any]]:
     """A template over the query's rows: the base query, ordered by its first metric when it has no order."""
-    query = base_query(fd)
-    if query.get("metrics") and not query["orderby"]:
-        query["orderby"] = [[query["metrics"][0], not fd.get("order_desc", True)]]
-    return [query]
+    return [_ordered_by_first_metric(base_query(fd), fd)]
 
 
 BUILDERS = {
