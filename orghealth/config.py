@@ -7,6 +7,7 @@ move together.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -47,6 +48,13 @@ DateFormatName = Literal["auto", "YYYY-MM-DD", "MM/DD/YYYY", "DD/MM/YYYY", "M/D/
 def _repeated(values: list[str]) -> str:
     """The values listed more than once, quoted, for a message ("" when none is)."""
     return ", ".join(repr(v) for v in sorted({v for v in values if values.count(v) > 1}))
+
+
+def org_slug(name: str) -> str:
+    """`Acme Corp.` -> `acme-corp`: lowercase ASCII letters and digits, every other run of characters one hyphen
+    (accents dropped: `Müller & Söhne` -> `muller-sohne`); "" when the name has no letter or digit."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
 class StrictModel(BaseModel):
@@ -292,6 +300,11 @@ class AlertsConfig(StrictModel):
 
 
 class OrgConfig(StrictModel):
+    org_name: str | None = Field(
+        default=None, max_length=80,
+        description="The org's name, on its Superset dashboard; its slug (Acme Corp. -> acme-corp) names the org's "
+        "Superset objects. Default: the published database file's stem.",
+    )  # fmt: skip
     as_of: date | None = None
     database: Path | None = None
     hris: HrisConfig = Field(default_factory=HrisConfig)
@@ -303,6 +316,13 @@ class OrgConfig(StrictModel):
     publish: PublishConfig = Field(default_factory=PublishConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
+
+    @field_validator("org_name")
+    @classmethod
+    def _sluggable(cls, name: str | None) -> str | None:
+        if name is not None and not org_slug(name):
+            raise ValueError(f"{name!r} has no letter or digit to make a slug of (as 'Acme Corp.' makes acme-corp)")
+        return name
 
     @field_validator("work_streams")
     @classmethod

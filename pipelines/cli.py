@@ -6,11 +6,15 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from orghealth.errors import ConfigError, OrgHealthError
+
+if TYPE_CHECKING:
+    from orghealth.settings import RunSettings
+    from orghealth.superset.naming import Org
 
 app = typer.Typer(
     help="Measure how single-threaded an organisation is, from HRIS and Jira exports, into DuckDB.",
@@ -260,43 +264,58 @@ DashboardsOption = Annotated[
     Path | None,
     typer.Option("--dashboards", help="A dashboard YAML file, or a folder of them. Default: the ones orghealth ships."),
 ]
+SupersetConfig = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", "-c",
+        help="Org config YAML (its org_name, database and publish settings). Default: the sample org's.",
+    ),
+]  # fmt: skip
+SupersetDb = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="The published database; the dashboard file beside it is what Superset reads, and its stem names the "
+        "org when the config has no org_name.",
+    ),
+]
+
+
+def _superset_org(config: Path | None, db: Path | None) -> tuple[RunSettings, Org]:
+    """The settings of the org to publish or check, and the org they name."""
+    from orghealth.sample_org import SAMPLE_CONFIG
+    from orghealth.settings import resolve_settings
+    from orghealth.superset.naming import org_of
+
+    settings = resolve_settings(config or SAMPLE_CONFIG, db_path=db, require_exports=False)
+    return settings, org_of(settings)
 
 
 @superset_app.command("publish")
 def superset_publish(
-    url: SupersetUrl,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config", "-c", help="Org config YAML (its database and publish settings). Default: the sample org's."
-        ),
-    ] = None,
-    db: Annotated[
-        Path | None,
-        typer.Option("--db", help="The published database; the dashboard file beside it is what Superset reads."),
-    ] = None,
-    dashboards: DashboardsOption = None,
+    url: SupersetUrl, config: SupersetConfig = None, db: SupersetDb = None, dashboards: DashboardsOption = None
 ) -> None:
-    """Publish the dashboards over the dashboard file: database (read-only), datasets, charts, dashboards.
+    """Publish the org's dashboards over its dashboard file: database (read-only), datasets, charts, dashboards.
 
-    Publishing again overwrites what the last publish made (stable uuids): nothing is duplicated.
+    Every name and uuid carries the org (the config's org_name, else the database file's stem).
+
+    Publishing the same org again overwrites what its last publish made; another org's objects are left alone.
     """
     import time
 
-    from orghealth.sample_org import SAMPLE_CONFIG
-    from orghealth.settings import resolve_settings
     from orghealth.superset.client import connect
     from orghealth.superset.publish import credentials, definitions, publish
 
     try:
         started = time.monotonic()
-        settings = resolve_settings(config or SAMPLE_CONFIG, db_path=db, require_exports=False)
+        settings, org = _superset_org(config, db)
         found = definitions(dashboards)
         user, password = credentials()
         with connect(url, user, password) as superset:
-            urls = publish(superset, found, settings.dashboard_path)
+            urls = publish(superset, found, settings.dashboard_path, org)
     except OrgHealthError as exc:
         raise _fail(exc) from None
+    typer.echo(f"org: {org.name} ({org.slug})")
     typer.echo(f"dashboard file: {settings.dashboard_path}")
     for address in urls:
         typer.echo(f"dashboard: {address}")
@@ -304,8 +323,12 @@ def superset_publish(
 
 
 @superset_app.command("check")
-def superset_check(url: SupersetUrl, dashboards: DashboardsOption = None) -> None:
-    """Ask every chart of the published dashboards for its data (its saved query) and print the row counts.
+def superset_check(
+    url: SupersetUrl, config: SupersetConfig = None, db: SupersetDb = None, dashboards: DashboardsOption = None
+) -> None:
+    """Ask every chart of the org's published dashboards for its data (its saved query); print the row counts.
+
+    The org is found as publish finds it (--config, --db).
 
     Exit status 1 when a chart's query fails; a chart with no rows is reported, not an error.
     """
@@ -314,10 +337,11 @@ def superset_check(url: SupersetUrl, dashboards: DashboardsOption = None) -> Non
     from orghealth.superset.publish import check, credentials, definitions
 
     try:
+        _, org = _superset_org(config, db)
         found = definitions(dashboards)
         user, password = credentials()
         with connect(url, user, password) as superset:
-            checks = check(superset, found)
+            checks = check(superset, found, org)
     except OrgHealthError as exc:
         raise _fail(exc) from None
     rows = [(c.dashboard, c.chart_id, c.title, c.viz, " + ".join(map(str, c.rows)) or "-", c.error or "ok")

@@ -494,6 +494,7 @@ def test_config_schema(sample: Sample) -> None:
     text = (sample.folder / "orghealth.yaml").read_text(encoding="utf-8")
     assert text.startswith("# GENERATED")
     cfg = sample.config
+    assert cfg["org_name"] == "Acme"
     assert cfg["as_of"] == date(2026, 11, 20)
     assert cfg["hris"] == {"path": "hris_people.csv", "date_format": "MM/DD/YYYY"}
     assert cfg["jira"] == {"paths": ["jira_export.csv", "jira_json"], "dependency_link_types": ["Blocks"]}

@@ -109,7 +109,7 @@ def published(tmp_path_factory: pytest.TempPathFactory, superset: Superset) -> P
     assert dashboard_file.is_file(), f"the demo wrote no dashboard file beside {db}"
     definition = yaml.safe_load(DEFINITION.read_text(encoding="utf-8"))
     done = orghealth("superset", "publish", "--url", superset.url, "--db", str(db), env=superset.env())
-    url = f"{superset.url}/superset/dashboard/{definition['slug']}/"
+    url = f"{superset.url}/superset/dashboard/acme-{definition['slug']}/"  # the sample org's org_name: Acme
     assert url in done.stdout, f"publish did not print the dashboard's URL {url}:\n{done.stdout}"
     return Published(db=db, dashboard_file=dashboard_file, dashboard_url=url, definition=definition)
 

@@ -1,6 +1,7 @@
 """`orghealth superset publish` and `check` against a real, throwaway Superset (tests/superset_server.py).
 
-`orghealth demo --weeks 3` writes the dashboard file; publish imports the dashboard over it; then, through the REST
+`orghealth demo --weeks 3` writes the dashboard file; publish imports the dashboard over it (the sample org's,
+org_name Acme: slug acme-stl-org-health); then, through the REST
 API, every chart's saved query_context must return rows, and the headline numbers must equal marts.org_health's
 latest row read directly with duckdb. Publishing again must leave the counts of databases, datasets, charts and
 dashboards as they were, and a changed chart title must reach the chart itself (not only the dashboard's layout).
@@ -47,7 +48,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, superset_template: Path) ->
 
 def published_charts(session) -> list[dict]:
     (dashboard,) = session.get("/api/v1/dashboard/", params={"q": json.dumps({"filters": [
-        {"col": "slug", "opr": "eq", "value": "stl-org-health"}]})}).json()["result"]  # fmt: skip
+        {"col": "slug", "opr": "eq", "value": "acme-stl-org-health"}]})}).json()["result"]  # fmt: skip
     charts = session.get(f"/api/v1/dashboard/{dashboard['id']}/charts").json()["result"]
     return [session.get(f"/api/v1/chart/{c['id']}").json()["result"] for c in charts]
 
@@ -65,7 +66,7 @@ def test_publish_check_and_publish_again(server: Superset, tmp_path: Path):
 
     first = orghealth_cli("superset", "publish", "--url", server.url, "--db", str(db), env=server.env())
     assert first.returncode == 0, first.stderr + server.log()
-    assert f"dashboard: {server.url}/superset/dashboard/stl-org-health/" in first.stdout
+    assert f"dashboard: {server.url}/superset/dashboard/acme-stl-org-health/" in first.stdout
     assert f"dashboard file: {dashboard_file}" in first.stdout
 
     session = server.api()

@@ -1,15 +1,19 @@
 """The Superset import bundle: a ZIP of YAML files built in memory from dashboards/*.yaml and the dashboard file.
 
-    orghealth_superset/metadata.yaml                      version 1.0.0, type assets
-    orghealth_superset/databases/orghealth.yaml           the dashboard file, opened read-only
-    orghealth_superset/datasets/orghealth/<name>.yaml     one per table of the file, one per view the charts use
-    orghealth_superset/charts/<slug>/<chart id>.yaml      params and query_context
-    orghealth_superset/dashboards/<slug>.yaml             position (a chartId and uuid per tile) and metadata
+For the org `acme` (orghealth/superset/naming.py):
 
-Every uuid is a uuid5 of the object's name, so publishing again overwrites what the last publish made and
-never adds a copy. Columns, their types and descriptions are read from the dashboard file's COMMENTs; a
-view's columns take the description of the same column in the tables it reads. The bundle's bytes depend
-only on the definitions and the file: two builds from the same inputs are identical.
+    orghealth_superset/metadata.yaml                                   version 1.0.0, type assets
+    orghealth_superset/databases/orghealth-acme.yaml                   the dashboard file, opened read-only
+    orghealth_superset/datasets/orghealth-acme/acme__<name>.yaml       one per table of the file, one per view
+                                                                       the charts use; all virtual (SQL)
+    orghealth_superset/charts/acme-<slug>/<chart id>.yaml              params and query_context
+    orghealth_superset/dashboards/acme-<slug>.yaml                     position (a chartId and uuid per tile)
+
+Every uuid is a uuid5 of the object's name, and every name carries the org's slug, so publishing the same org
+again overwrites what its last publish made and publishing another org adds its own objects beside them.
+Columns, their types and descriptions are read from the dashboard file's COMMENTs; a view's columns take the
+description of the same column in the tables it reads. The bundle's bytes depend only on the org, the
+definitions and the file: two builds from the same inputs are identical.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import uuid
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,22 +33,17 @@ import yaml
 from orghealth.database import check_location
 from orghealth.errors import OrgHealthError
 from orghealth.superset.definitions import Chart, Dashboard, View, latest_view, latest_view_name
+from orghealth.superset.naming import Org
 from orghealth.superset.query_context import form_data, query_context
 
 ROOT = "orghealth_superset"
-DATABASE_NAME = "orghealth"
 VERSION = "1.0.0"
-NAMESPACE = uuid.UUID("5b0e8e52-3f7e-4d8a-9a55-0c1f6d2b7a41")  # orghealth's: uuid5(NAMESPACE, name) per object
 TEMPORAL = re.compile(r"^(DATE|TIMESTAMP|TIME)")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 class BundleError(OrgHealthError):
     """The bundle cannot be built: the dashboard file is missing, or a view's SQL fails on it."""
-
-
-def object_uuid(kind: str, name: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"{kind}/{name}"))
 
 
 @dataclass(frozen=True)
@@ -58,15 +56,17 @@ class Column:
 
 @dataclass(frozen=True)
 class Dataset:
-    name: str  # Superset's table_name: the table's name, or the view's
-    schema: str | None  # None for a view (a virtual dataset)
-    sql: str | None
+    """A virtual dataset: a table of the dashboard file (`SELECT * FROM marts.team_size`) or a view over them.
+
+    Virtual, not physical, because a physical dataset's table_name must be the table's own (`team_size`), and
+    Superset's SQLite metadata allows one dataset of that name across all databases: a second org's would clash.
+    """
+
+    name: str  # the table's name or the view's; Superset's table_name is the org's (Org.dataset_name)
+    table: str | None  # `schema.table` for a table's dataset, None for a view
+    sql: str
     description: str
     columns: tuple[Column, ...]
-
-    @property
-    def uuid(self) -> str:
-        return object_uuid("dataset", self.name)
 
 
 # --- what the dashboard file holds ---
@@ -90,7 +90,10 @@ def _tables(con: duckdb.DuckDBPyConnection) -> list[Dataset]:
         "SELECT schema_name, table_name, comment FROM duckdb_tables() "
         "WHERE database_name = current_database() ORDER BY schema_name, table_name"
     ).fetchall()
-    return [Dataset(name, schema, None, comment or "", _columns(con, schema, name)) for schema, name, comment in rows]
+    return [
+        Dataset(name, f"{schema}.{name}", f"SELECT * FROM {schema}.{name}", comment or "", _columns(con, schema, name))
+        for schema, name, comment in rows
+    ]
 
 
 def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> tuple[Column, ...]:
@@ -107,7 +110,7 @@ def _view(con: duckdb.DuckDBPyConnection, name: str, view: View, tables: list[Da
         described = con.execute(f"DESCRIBE {view.sql}").fetchall()
     except duckdb.Error as exc:
         raise BundleError(f"view {name}: its SQL fails on the dashboard file: {str(exc).splitlines()[0]}") from exc
-    read = [t for t in tables if f"{t.schema}.{t.name}" in view.sql]
+    read = [t for t in tables if t.table and t.table in view.sql]
     known = {c.name: c.description for t in reversed(read) for c in t.columns if c.description}
     if unknown := sorted(set(view.labels) - {n for n, *_ in described}):
         raise BundleError(f"view {name}: labels name {', '.join(unknown)}, which its SQL does not return")
@@ -124,9 +127,9 @@ def _thresholds(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 # --- the YAML files ---
 
 
-def _database_yaml(dashboard_file: Path) -> dict[str, Any]:
+def _database_yaml(dashboard_file: Path, org: Org) -> dict[str, Any]:
     return {
-        "database_name": DATABASE_NAME,
+        "database_name": org.database_name,
         "sqlalchemy_uri": database_uri(dashboard_file),
         "cache_timeout": None,
         "expose_in_sqllab": True,
@@ -136,7 +139,7 @@ def _database_yaml(dashboard_file: Path) -> dict[str, Any]:
         "allow_dml": False,
         "allow_csv_upload": False,
         "extra": {"allows_virtual_table_explore": True},
-        "uuid": object_uuid("database", DATABASE_NAME),
+        "uuid": org.database_uuid,
         "version": VERSION,
     }
 
@@ -157,16 +160,16 @@ def _column_yaml(column: Column) -> dict[str, Any]:
     }
 
 
-def _dataset_yaml(dataset: Dataset) -> dict[str, Any]:
+def _dataset_yaml(dataset: Dataset, org: Org) -> dict[str, Any]:
     temporal = [c.name for c in dataset.columns if TEMPORAL.match(c.type)]
     return {
-        "table_name": dataset.name,
+        "table_name": org.dataset_name(dataset.name),
         "main_dttm_col": "as_of" if "as_of" in temporal else (temporal[0] if temporal else None),
         "description": dataset.description,
         "default_endpoint": None,
         "offset": 0,
         "cache_timeout": None,
-        "schema": dataset.schema,
+        "schema": None,
         "catalog": None,
         "sql": dataset.sql,
         "params": None,
@@ -176,7 +179,7 @@ def _dataset_yaml(dataset: Dataset) -> dict[str, Any]:
         "extra": None,
         "normalize_columns": False,
         "always_filter_main_dttm": False,
-        "uuid": dataset.uuid,
+        "uuid": org.dataset_uuid(dataset.name),
         "metrics": [
             {
                 "metric_name": "count",
@@ -191,12 +194,8 @@ def _dataset_yaml(dataset: Dataset) -> dict[str, Any]:
         ],  # fmt: skip
         "columns": [_column_yaml(c) for c in dataset.columns],
         "version": VERSION,
-        "database_uuid": object_uuid("database", DATABASE_NAME),
+        "database_uuid": org.database_uuid,
     }
-
-
-def chart_uuid(dashboard: Dashboard, chart: Chart) -> str:
-    return object_uuid("chart", f"{dashboard.slug}/{chart.id}")
 
 
 def dataset_name(chart: Chart) -> str:
@@ -227,7 +226,7 @@ def _check_columns(chart: Chart, dataset: Dataset) -> None:
         )
 
 
-def _chart_yaml(dashboard: Dashboard, chart: Chart, thresholds: dict[str, Any]) -> dict[str, Any]:
+def _chart_yaml(dashboard: Dashboard, chart: Chart, thresholds: dict[str, Any], org: Org) -> dict[str, Any]:
     params = form_data(chart, thresholds)
     context = query_context(params)
     return {
@@ -239,20 +238,20 @@ def _chart_yaml(dashboard: Dashboard, chart: Chart, thresholds: dict[str, Any]) 
         "params": params,
         "query_context": json.dumps(context, sort_keys=True),
         "cache_timeout": None,
-        "uuid": chart_uuid(dashboard, chart),
+        "uuid": org.chart_uuid(dashboard.slug, chart.id),
         "version": VERSION,
-        "dataset_uuid": object_uuid("dataset", dataset_name(chart)),
+        "dataset_uuid": org.dataset_uuid(dataset_name(chart)),
     }
 
 
-def position(dashboard: Dashboard, chart_ids: dict[str, int]) -> dict[str, Any]:
+def position(dashboard: Dashboard, chart_ids: dict[str, int], org: Org) -> dict[str, Any]:
     """Superset's position JSON: ROOT > GRID > one ROW per layout row > CHART tiles (chartId, uuid, size)."""
     rows = [f"ROW-{n}" for n in range(1, len(dashboard.layout) + 1)]
     tree: dict[str, Any] = {
         "DASHBOARD_VERSION_KEY": "v2",
         "ROOT_ID": {"type": "ROOT", "id": "ROOT_ID", "children": ["GRID_ID"]},
         "GRID_ID": {"type": "GRID", "id": "GRID_ID", "children": rows, "parents": ["ROOT_ID"]},
-        "HEADER_ID": {"type": "HEADER", "id": "HEADER_ID", "meta": {"text": dashboard.title}},
+        "HEADER_ID": {"type": "HEADER", "id": "HEADER_ID", "meta": {"text": org.dashboard_title(dashboard.title)}},
     }
     for row_id, row in zip(rows, dashboard.layout, strict=True):
         tiles = [f"CHART-{name}" for name in row.charts]
@@ -260,24 +259,24 @@ def position(dashboard: Dashboard, chart_ids: dict[str, int]) -> dict[str, Any]:
                         "meta": {"background": "BACKGROUND_TRANSPARENT"}}  # fmt: skip
         for tile, (name, width) in zip(tiles, row.charts.items(), strict=True):
             chart = dashboard.chart(name)
-            meta = {"chartId": chart_ids[name], "uuid": chart_uuid(dashboard, chart), "sliceName": chart.title,
-                    "width": width, "height": row.height}  # fmt: skip
+            meta = {"chartId": chart_ids[name], "uuid": org.chart_uuid(dashboard.slug, chart.id),
+                    "sliceName": chart.title, "width": width, "height": row.height}  # fmt: skip
             tree[tile] = {"type": "CHART", "id": tile, "children": [], "parents": ["ROOT_ID", "GRID_ID", row_id],
                           "meta": meta}  # fmt: skip
     return tree
 
 
-def _dashboard_yaml(dashboard: Dashboard, chart_ids: dict[str, int]) -> dict[str, Any]:
+def _dashboard_yaml(dashboard: Dashboard, chart_ids: dict[str, int], org: Org) -> dict[str, Any]:
     return {
-        "dashboard_title": dashboard.title,
+        "dashboard_title": org.dashboard_title(dashboard.title),
         "description": dashboard.description or None,
         "css": "",
-        "slug": dashboard.slug,
+        "slug": org.dashboard_slug(dashboard.slug),
         "certified_by": None,
         "certification_details": None,
         "published": True,
-        "uuid": object_uuid("dashboard", dashboard.slug),
-        "position": position(dashboard, chart_ids),
+        "uuid": org.dashboard_uuid(dashboard.slug),
+        "position": position(dashboard, chart_ids, org),
         "metadata": {
             "color_scheme": "supersetColors",
             "cross_filters_enabled": True,
@@ -303,7 +302,7 @@ def datasets(dashboards: list[Dashboard], dashboard_file: Path) -> tuple[list[Da
     """Every table of the dashboard file, then every view the charts read; and lookups.thresholds' row."""
     with _connect(dashboard_file) as con:
         tables = _tables(con)
-        names = {f"{t.schema}.{t.name}" for t in tables}
+        names = {t.table for t in tables}
         views: dict[str, View] = {}
         for dashboard in dashboards:
             for chart in dashboard.charts:
@@ -319,16 +318,16 @@ def datasets(dashboards: list[Dashboard], dashboard_file: Path) -> tuple[list[Da
         return tables + built, _thresholds(con) if "lookups.thresholds" in names else {}
 
 
-def bundle_files(dashboards: list[Dashboard], dashboard_file: Path) -> dict[str, dict[str, Any]]:
-    """The bundle's files, path -> content, before they are written as YAML."""
+def bundle_files(dashboards: list[Dashboard], dashboard_file: Path, org: Org) -> dict[str, dict[str, Any]]:
+    """The org's bundle files, path -> content, before they are written as YAML."""
     found, thresholds = datasets(dashboards, dashboard_file)
     stamp = datetime.fromtimestamp(dashboard_file.stat().st_mtime, UTC).isoformat()
     files: dict[str, dict[str, Any]] = {
         "metadata.yaml": {"version": VERSION, "type": "assets", "timestamp": stamp},
-        f"databases/{DATABASE_NAME}.yaml": _database_yaml(dashboard_file),
+        f"databases/{org.database_name}.yaml": _database_yaml(dashboard_file, org),
     }
     for dataset in found:
-        files[f"datasets/{DATABASE_NAME}/{dataset.name}.yaml"] = _dataset_yaml(dataset)
+        files[f"datasets/{org.database_name}/{org.dataset_name(dataset.name)}.yaml"] = _dataset_yaml(dataset, org)
     by_name = {d.name: d for d in found}
     number = 0
     for dashboard in dashboards:
@@ -337,16 +336,18 @@ def bundle_files(dashboards: list[Dashboard], dashboard_file: Path) -> dict[str,
             _check_columns(chart, by_name[dataset_name(chart)])
             number += 1
             chart_ids[chart.id] = number
-            files[f"charts/{dashboard.slug}/{chart.id}.yaml"] = _chart_yaml(dashboard, chart, thresholds)
-        files[f"dashboards/{dashboard.slug}.yaml"] = _dashboard_yaml(dashboard, chart_ids)
+            files[f"charts/{org.dashboard_slug(dashboard.slug)}/{chart.id}.yaml"] = _chart_yaml(
+                dashboard, chart, thresholds, org
+            )
+        files[f"dashboards/{org.dashboard_slug(dashboard.slug)}.yaml"] = _dashboard_yaml(dashboard, chart_ids, org)
     return files
 
 
-def build_bundle(dashboards: list[Dashboard], dashboard_file: Path) -> bytes:
-    """The import ZIP (Superset's assets format), in memory."""
+def build_bundle(dashboards: list[Dashboard], dashboard_file: Path, org: Org) -> bytes:
+    """The org's import ZIP (Superset's assets format), in memory."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for path, content in bundle_files(dashboards, dashboard_file).items():
+        for path, content in bundle_files(dashboards, dashboard_file, org).items():
             info = zipfile.ZipInfo(f"{ROOT}/{path}", date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             bundle.writestr(info, yaml.safe_dump(content, sort_keys=False, allow_unicode=True))

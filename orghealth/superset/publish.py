@@ -10,6 +10,7 @@ from pathlib import Path
 from orghealth.superset.bundle import build_bundle
 from orghealth.superset.client import Superset, SupersetError
 from orghealth.superset.definitions import Dashboard, dashboard_tables, default_files, load_dashboards
+from orghealth.superset.naming import Org
 
 USER_ENV, PASSWORD_ENV = "SUPERSET_USERNAME", "SUPERSET_PASSWORD"
 
@@ -38,10 +39,11 @@ def definitions(path: Path | None = None) -> list[Dashboard]:
     return load_dashboards(files, dashboard_tables())
 
 
-def publish(superset: Superset, dashboards: list[Dashboard], dashboard_file: Path) -> list[str]:
-    """Import the dashboards over the dashboard file; return their URLs. Running it again overwrites."""
-    superset.import_bundle(build_bundle(dashboards, dashboard_file))
-    return [superset.dashboard(d.slug)["url"] for d in dashboards]
+def publish(superset: Superset, dashboards: list[Dashboard], dashboard_file: Path, org: Org) -> list[str]:
+    """Import the org's dashboards over its dashboard file; return their URLs. Publishing the same org again
+    overwrites its objects; another org's are left alone."""
+    superset.import_bundle(build_bundle(dashboards, dashboard_file, org))
+    return [superset.dashboard(org.dashboard_slug(d.slug))["url"] for d in dashboards]
 
 
 @dataclass(frozen=True)
@@ -54,11 +56,12 @@ class ChartCheck:
     error: str | None = None
 
 
-def check(superset: Superset, dashboards: list[Dashboard]) -> list[ChartCheck]:
-    """Ask every chart of the dashboards for its data with its saved query_context; count the rows."""
+def check(superset: Superset, dashboards: list[Dashboard], org: Org) -> list[ChartCheck]:
+    """Ask every chart of the org's dashboards for its data with its saved query_context; count the rows."""
     checks = []
     for dashboard in dashboards:
-        found = superset.dashboard(dashboard.slug)
+        slug = org.dashboard_slug(dashboard.slug)
+        found = superset.dashboard(slug)
         for chart in superset.dashboard_charts(found["id"]):
             rows, error = [], "no saved query_context"
             if chart["query_context"]:
@@ -66,5 +69,5 @@ def check(superset: Superset, dashboards: list[Dashboard]) -> list[ChartCheck]:
                     rows, error = [r["rowcount"] for r in superset.chart_rows(json.loads(chart["query_context"]))], None
                 except SupersetError as exc:
                     error = str(exc)
-            checks.append(ChartCheck(dashboard.slug, chart["id"], chart["slice_name"], chart["viz_type"], rows, error))
+            checks.append(ChartCheck(slug, chart["id"], chart["slice_name"], chart["viz_type"], rows, error))
     return checks

@@ -10,7 +10,7 @@
   ``Parent`` holding the parent's numeric issue id, comments as ``date;accountId;body``).
 * ``jira_json/page-NNN.json`` - pages of ``GET /rest/api/3/search/jql`` for the one project that is
   not in the CSV (``PAY``), with ``nextPageToken``/``isLast`` paging; emails for some users only.
-* ``orghealth.yaml`` - the org config: as_of, paths, identity aliases, 12 work streams with their
+* ``orghealth.yaml`` - the org config: org_name, as_of, paths, identity aliases, 12 work streams with their
   kind (program/product/project), single-threaded leader (STL) and matching rules.
 * ``planted.json`` - the employee ids of everything planted below, for tests.
 

@@ -16,6 +16,7 @@ DEFAULT_ISSUES = 2500
 MIN_PEOPLE = 160
 MIN_ISSUES = 1000
 
+ORG_NAME = "Acme"  # the config's org_name: its Superset dashboard is acme-stl-org-health
 DOMAIN = "acme.example"
 JIRA_SITE = "https://acme.atlassian.net"
 RECENT_DAYS = 90

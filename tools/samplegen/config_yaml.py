@@ -1,4 +1,4 @@
-"""``orghealth.yaml``: the org config (as_of, file paths, identity aliases, the 12 work streams).
+"""``orghealth.yaml``: the org config (org_name, as_of, file paths, identity aliases, the 12 work streams).
 
 Written line by line rather than with a YAML library, so that the tool needs only the standard library
 and the layout stays stable; strings that YAML could misread are quoted with ``json.dumps``.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tools.samplegen.catalog import HRIS_FILE, JIRA_CSV_FILE, JIRA_JSON_DIR, STREAMS
+from tools.samplegen.catalog import HRIS_FILE, JIRA_CSV_FILE, JIRA_JSON_DIR, ORG_NAME, STREAMS
 from tools.samplegen.plan import SamplePlan
 
 
@@ -32,6 +32,7 @@ def _source_lines(plan: SamplePlan) -> list[str]:
     zoe = people[planted.aliased_account]
     bob = people[planted.aliased_name]
     return [
+        f"org_name: {ORG_NAME}",
         f"as_of: {plan.as_of.isoformat()}",
         "hris:",
         f"  path: {HRIS_FILE}",
