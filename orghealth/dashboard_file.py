@@ -29,7 +29,7 @@ import polars as pl
 
 from orghealth.config import OrgConfig
 from orghealth.database import discard, writer_config
-from orghealth.sql_models import SQL_DIR, SqlModel, apply_comments, execute, model, parse_model
+from orghealth.sql_models import SQL_DIR, SqlModel, apply_comments, execute, load_change_macros, model, parse_model
 
 DASHBOARD_SQL = SQL_DIR / "dashboards"
 PSEUDONYM_PREFIX = "p-"
@@ -125,6 +125,9 @@ def _build(source: Path, path: Path, config: OrgConfig, key: bytes | None) -> di
         con.execute(f"ATTACH '{str(source).replace(chr(39), chr(39) * 2)}' AS src (READ_ONLY)")
         _labels(con, config, key)
         execute(con, (DASHBOARD_SQL / "macros.sql").read_text(encoding="utf-8"), {})
+        load_change_macros(
+            con
+        )  # marts.snapshot_changes and marts.stl_changes compare snapshots as `orghealth diff` does
         params = {
             **config.metrics.model_dump(),
             "min_group_size": config.publish.min_group_size,

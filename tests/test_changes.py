@@ -29,10 +29,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
 from orghealth.changes import diff, one_line, pick_snapshots, report
 from orghealth.errors import OrgHealthError
 from orghealth.sql_models import ensure_tables, load_change_macros
+from pipelines.cli import app
 
 D1, D2 = date(2026, 11, 6), date(2026, 11, 13)
 
@@ -199,3 +201,23 @@ def test_the_report_has_a_section_each(con):
     assert "\n\nfindings: 1 new, 1 resolved" in text
     assert text.endswith("headline:\n  headcount 6 → 6 (=)\n  single-threaded leaders 1 → 1 (=)\n"
                          "  pizza teams 2 → 1 (-1)\n  cross-team links 3 → 5 (+2)")  # fmt: skip
+
+
+def test_orghealth_diff_prints_the_sections_and_refuses_a_date_that_is_no_snapshot(tmp_path):
+    db = make_db(tmp_path / "org.duckdb")
+    shown = CliRunner().invoke(app, ["diff", "--db", str(db)])  # --to: the latest; --from: the one before
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    assert lines[:3] == [f"database: {db}", "from 2026-11-06 to 2026-11-13", ""]
+    assert [line.split() for line in lines if line.startswith(("joined", "left", "moved"))] == [
+        ["joined", "E6", "Fay", "Web"], ["joined", "E8", "Hal", "Web"], ["left", "E4", "Di", "Platform"],
+        ["left", "E7", "Gil", "Ana's", "team"], ["moved", "E3", "Cy", "Platform", "Web"],
+    ]  # fmt: skip
+    assert "  pizza teams 2 → 1 (-1)" in lines
+    refused = CliRunner().invoke(app, ["diff", "--db", str(db), "--from", "2026-11-01", "--to", "2026-11-13"])
+    assert refused.exit_code == 1
+    assert refused.stderr.strip() == (
+        f"orghealth: --from 2026-11-01 is not a snapshot in {db}; the nearest are 2026-11-06"
+    )
+    garbled = CliRunner().invoke(app, ["diff", "--db", str(db), "--to", "13/11/2026"])
+    assert garbled.stderr.strip() == "orghealth: --to '13/11/2026' is not a date in the form YYYY-MM-DD"
