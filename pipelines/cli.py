@@ -259,8 +259,9 @@ def diff_snapshots(
     import duckdb
 
     from orghealth.changes import diff, pick_snapshots, report
+    from orghealth.config import load_config
     from orghealth.database import check_location
-    from orghealth.settings import DEFAULT_DB, resolve_settings
+    from orghealth.settings import DEFAULT_DB
 
     try:
         days = {}
@@ -269,8 +270,8 @@ def diff_snapshots(
                 days[option] = None if value is None else date.fromisoformat(value)
             except ValueError:
                 raise ConfigError(f"{option} {value!r} is not a date in the form YYYY-MM-DD") from None
-        if config is not None:
-            db = resolve_settings(config, db_path=db, require_exports=False).db_path
+        if db is None and config is not None:  # its database only: no export, no pseudonym key is needed to read
+            db = load_config(config).database
         db = db or DEFAULT_DB
         check_location(db, must_exist=True)
         with duckdb.connect(str(db), read_only=True) as con:

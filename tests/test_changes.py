@@ -223,5 +223,11 @@ def test_orghealth_diff_prints_the_sections_and_refuses_a_date_that_is_no_snapsh
     assert refused.stderr.strip() == (
         f"orghealth: --from 2026-11-01 is not a snapshot in {db}; the nearest are 2026-11-06"
     )
+    # --config gives the database (relative to the config's folder); pseudonymising needs no key to read it.
+    (tmp_path / "org.yaml").write_text("database: org.duckdb\npublish: {pseudonymise: true}\n", encoding="utf-8")
+    by_config = CliRunner().invoke(
+        app, ["diff", "--config", str(tmp_path / "org.yaml")], env={"ORGHEALTH_PSEUDONYMISE_KEY": None}
+    )
+    assert by_config.exit_code == 0 and by_config.stdout == shown.stdout
     garbled = CliRunner().invoke(app, ["diff", "--db", str(db), "--to", "13/11/2026"])
     assert garbled.stderr.strip() == "orghealth: --to '13/11/2026' is not a date in the form YYYY-MM-DD"
