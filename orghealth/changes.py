@@ -72,21 +72,27 @@ class Diff:
     def people_changed(self, change: str) -> list[PersonChange]:
         return [p for p in self.people if p.change == change]
 
+    def people_line(self) -> str:
+        """'1 joined, 1 left, 1 moved team'."""
+        joined, left, moved = (len(self.people_changed(c)) for c in ("joined", "left", "moved"))
+        return f"{joined} joined, {left} left, {moved} moved team"
+
     def counts_line(self) -> str:
         """'1 joined, 1 left, 1 moved team; 2 STL changes (1 stream, 1 leader); findings 0 new, 1 resolved'."""
         streams = sum(1 for s in self.stl if s.change == "stream")
-        stl = f"{len(self.stl)} STL change{'' if len(self.stl) == 1 else 's'}"
+        stl = _counted(len(self.stl), "STL change")
         if self.stl:
-            stl += f" ({streams} stream{'' if streams == 1 else 's'}, {len(self.stl) - streams} leader"
-            stl += f"{'' if len(self.stl) - streams == 1 else 's'})"
+            stl += f" ({_counted(streams, 'stream')}, {_counted(len(self.stl) - streams, 'leader')})"
         findings = (
             "findings not compared (a snapshot has no quality results)"
             if self.findings_new is None or self.findings_resolved is None
             else f"findings {len(self.findings_new)} new, {len(self.findings_resolved)} resolved"
         )
-        people = (f"{len(self.people_changed('joined'))} joined, {len(self.people_changed('left'))} left, "
-                  f"{len(self.people_changed('moved'))} moved team")  # fmt: skip
-        return f"{people}; {stl}; {findings}"
+        return f"{self.people_line()}; {stl}; {findings}"
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def snapshots(con: duckdb.DuckDBPyConnection) -> list[date]:
@@ -193,14 +199,11 @@ def one_line(con: duckdb.DuckDBPyConnection, as_of: date) -> str:
 
 def report(found: Diff) -> str:
     """The sections `orghealth diff` prints: people, STL changes, findings, headline."""
-    people = [
-        (p.change, p.employee_id, p.name, p.from_team or "", p.to_team or "") for p in found.people
-    ]  # fmt: skip
+    people = [(p.change, p.employee_id, p.name, p.from_team or "", p.to_team or "") for p in found.people]
     sections = [
         [f"from {found.previous_as_of} to {found.as_of}"],
         [
-            f"people: {len(found.people_changed('joined'))} joined, {len(found.people_changed('left'))} left, "
-            f"{len(found.people_changed('moved'))} moved team",
+            f"people: {found.people_line()}",
             *([terminal_table(("change", "employee", "name", "from team", "to team"), people)] if people else []),
         ],
         [
@@ -215,7 +218,7 @@ def report(found: Diff) -> str:
                 if found.stl
                 else []
             ),
-        ],  # fmt: skip
+        ],
         _findings_section(found),
         ["headline:", *(f"  {c}" for c in found.headline)],
     ]

@@ -5,7 +5,8 @@ it; Superset users must not reach those through SQL Lab. So each successful run 
 DuckDB file built from the published tables by the queries in sql/dashboards/, under the `publish:` rules:
 
 - no raw HR records: no emails, termination dates or per-person employment types; no per-person work rows
-  (marts.shared_people becomes marts.shared_people_by_team, pooled over small teams);
+  (marts.shared_people becomes marts.shared_people_by_team, pooled over small teams; what changed between
+  snapshots, marts.snapshot_changes, is counts, by the rules of sql/changes.sql that `orghealth diff` applies);
 - HR-derived counts (contractors) hidden for groups under `publish.min_group_size`, with the next smallest
   groups hidden too until the hidden ones hold that many people, so no subtraction yields one group;
 - with `publish.pseudonymise`, people outside `publish.named_roles` appear as a keyed hash of their
