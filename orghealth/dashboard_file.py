@@ -5,7 +5,8 @@ it; Superset users must not reach those through SQL Lab. So each successful run 
 DuckDB file built from the published tables by the queries in sql/dashboards/, under the `publish:` rules:
 
 - no raw HR records: no emails, termination dates or per-person employment types; no per-person work rows
-  (marts.shared_people becomes marts.shared_people_by_team, pooled over small teams);
+  (marts.shared_people becomes marts.shared_people_by_team, pooled over small teams; what changed between
+  snapshots, marts.snapshot_changes, is counts, by the rules of sql/changes.sql that `orghealth diff` applies);
 - HR-derived counts (contractors) hidden for groups under `publish.min_group_size`, with the next smallest
   groups hidden too until the hidden ones hold that many people, so no subtraction yields one group;
 - with `publish.pseudonymise`, people outside `publish.named_roles` appear as a keyed hash of their
@@ -29,7 +30,7 @@ import polars as pl
 
 from orghealth.config import OrgConfig
 from orghealth.database import discard, writer_config
-from orghealth.sql_models import SQL_DIR, SqlModel, apply_comments, execute, model, parse_model
+from orghealth.sql_models import SQL_DIR, SqlModel, apply_comments, execute, load_change_macros, model, parse_model
 
 DASHBOARD_SQL = SQL_DIR / "dashboards"
 PSEUDONYM_PREFIX = "p-"
@@ -125,6 +126,9 @@ def _build(source: Path, path: Path, config: OrgConfig, key: bytes | None) -> di
         con.execute(f"ATTACH '{str(source).replace(chr(39), chr(39) * 2)}' AS src (READ_ONLY)")
         _labels(con, config, key)
         execute(con, (DASHBOARD_SQL / "macros.sql").read_text(encoding="utf-8"), {})
+        load_change_macros(
+            con
+        )  # marts.snapshot_changes and marts.stl_changes compare snapshots as `orghealth diff` does
         params = {
             **config.metrics.model_dump(),
             "min_group_size": config.publish.min_group_size,

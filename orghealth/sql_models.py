@@ -212,3 +212,8 @@ def _create_or_evolve(con: duckdb.DuckDBPyConnection, m: SqlModel, params: dict[
 
 def load_macros(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> None:
     con.execute((sql_dir / "macros.sql").read_text(encoding="utf-8"))
+
+
+def load_change_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The temporary table macros of sql/changes.sql (what changed between snapshots), into this connection."""
+    con.execute((SQL_DIR / "changes.sql").read_text(encoding="utf-8"))

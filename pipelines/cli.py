@@ -238,6 +238,56 @@ def sql(
     typer.echo(f"({total:,} rows{f', {limit:,} shown' if total > limit else ''})")
 
 
+@app.command("diff")
+def diff_snapshots(
+    from_as_of: Annotated[
+        str | None,
+        typer.Option("--from", help="The earlier snapshot (YYYY-MM-DD). Default: the snapshot before --to."),
+    ] = None,
+    to_as_of: Annotated[
+        str | None, typer.Option("--to", help="The later snapshot (YYYY-MM-DD). Default: the latest.")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Org config YAML, for its database path.")
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="The DuckDB file to read (read-only). Default: the config's database, else data/orghealth.duckdb.",
+        ),
+    ] = None,
+) -> None:
+    """What changed between two snapshots: who joined, left or moved team, STL changes, org-health findings
+    new and resolved, and the headline measures (see docs/metrics.md, "What changed")."""
+    import duckdb
+
+    from orghealth.changes import diff, pick_snapshots, report
+    from orghealth.config import load_config
+    from orghealth.database import check_location
+    from orghealth.settings import DEFAULT_DB
+
+    try:
+        days = {}
+        for option, value in (("--from", from_as_of), ("--to", to_as_of)):
+            try:
+                days[option] = None if value is None else date.fromisoformat(value)
+            except ValueError:
+                raise ConfigError(f"{option} {value!r} is not a date in the form YYYY-MM-DD") from None
+        if db is None and config is not None:  # its database only: no export, no pseudonym key is needed to read
+            db = load_config(config).database
+        db = db or DEFAULT_DB
+        check_location(db, must_exist=True)
+        with duckdb.connect(str(db), read_only=True) as con:
+            found = diff(con, *pick_snapshots(con, days["--from"], days["--to"], str(db)))
+    except duckdb.Error as exc:
+        raise _fail(OrgHealthError(f"{db}: {str(exc).splitlines()[0]}")) from None
+    except OrgHealthError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"database: {db}")
+    typer.echo(report(found))
+
+
 def _failure_table(failed: list) -> str:
     from orghealth.render import terminal_table
 

@@ -37,10 +37,10 @@ def make_source(path: Path) -> Path:
     con = duckdb.connect(str(path))
     con.execute("CREATE SCHEMA core; CREATE SCHEMA marts; CREATE SCHEMA quality")
     con.execute("CREATE TABLE core.people (as_of DATE, employee_id VARCHAR, name VARCHAR, email VARCHAR, "
-                "termination_date DATE, employment_type VARCHAR)")  # fmt: skip
+                "termination_date DATE, employment_type VARCHAR, team_id VARCHAR, is_active BOOLEAN)")  # fmt: skip
     for employee_id, name in PEOPLE.items():
         email = name.lower().replace(" ", ".") + "@x.example"
-        con.execute("INSERT INTO core.people VALUES ($d, $i, $n, $e, NULL, 'Contractor')",
+        con.execute("INSERT INTO core.people VALUES ($d, $i, $n, $e, NULL, 'Contractor', NULL, true)",
                     {"d": D, "i": employee_id, "n": name, "e": email})  # fmt: skip
     con.execute("CREATE TABLE core.teams (as_of DATE, team_id VARCHAR, team_name VARCHAR, manager_id VARCHAR, "
                 "manager_name VARCHAR)")  # fmt: skip
@@ -61,9 +61,11 @@ def make_source(path: Path) -> Path:
                         {"d": D, "i": f"{team_id}-eng{n}", "n": f"Engineer {team_id}-{n}", "t": team_id,
                          "s": 2 if is_split else 1, "sh": 0.5 if is_split else 1.0, "split": is_split})  # fmt: skip
     con.execute("CREATE TABLE marts.org_health AS SELECT $d::DATE AS as_of, 9 AS engineers_with_work, "
-                "4 AS split_engineers, 4 / 9 AS split_engineer_share", {"d": D})  # fmt: skip
+                "4 AS split_engineers, 4 / 9 AS split_engineer_share, 0 AS single_threaded_leaders, "
+                "2 AS teams_within_pizza, 3 AS cross_team_links", {"d": D})  # fmt: skip
     con.execute("CREATE TABLE marts.leader_focus AS SELECT $d::DATE AS as_of, 'E1' AS leader_id, "
-                "'Ana Lima' AS leader_name, 0.5 AS focus_ratio", {"d": D})  # fmt: skip
+                "'Ana Lima' AS leader_name, 0.5 AS focus_ratio, 0 AS owned_streams, NULL::DOUBLE AS owned_focus, "
+                "false AS single_threaded", {"d": D})  # fmt: skip
     con.execute("CREATE TABLE marts.stream_ownership AS SELECT $d::DATE AS as_of, 'web' AS stream_id, "
                 "'ed.fox@x.example' AS stl, 'E5' AS stl_id, 'E2' AS top_team", {"d": D})  # fmt: skip
     for table in ("team_alignment", "team_dependency_summary"):
@@ -72,10 +74,13 @@ def make_source(path: Path) -> Path:
                 "'Platform' AS dependent_team_name, 'E1' AS blocking_team, 'Ana Lima''s team' AS blocking_team_name, "
                 "3 AS links", {"d": D})  # fmt: skip
     con.execute("CREATE TABLE core.work_streams AS SELECT $d::DATE AS as_of, 1 AS position, 'web' AS stream_id, "
-                "'Web' AS stream_name, 'product' AS kind, 'ed.fox@x.example' AS stl_email", {"d": D})  # fmt: skip
+                "'Web' AS stream_name, 'product' AS kind, 'ed.fox@x.example' AS stl_email, 'E5' AS stl_employee_id, "
+                "'Ed Fox' AS stl_name, true AS stl_active", {"d": D})  # fmt: skip
     con.execute("CREATE TABLE marts.work_attribution AS SELECT $d::DATE AS as_of, 'team' AS attribution", {"d": D})
-    con.execute("CREATE TABLE quality.expectation_results AS SELECT $d::DATE AS as_of, 'core_people' AS suite, "
-                "false AS success, '[{\"email\": \"ivy.ng@x.example\"}]' AS unexpected_examples", {"d": D})  # fmt: skip
+    con.execute("CREATE TABLE quality.expectation_results AS SELECT $d::DATE AS as_of, 'r1' AS run_id, "
+                "TIMESTAMP '2026-11-21 02:00' AS checked_at, 'core_people' AS suite, 'expect_unique' AS expectation, "
+                "'email' AS column_name, 'error' AS severity, false AS success, "
+                "'[{\"email\": \"ivy.ng@x.example\"}]' AS unexpected_examples", {"d": D})  # fmt: skip
     con.close()
     return path
 
@@ -107,9 +112,9 @@ def test_the_file_holds_the_marts_quality_and_lookups_and_no_raw_hr_record(sourc
     tables = query(target, "SELECT schema_name || '.' || table_name FROM duckdb_tables() ORDER BY 1")
     assert [t for (t,) in tables] == [
         "lookups.streams", "lookups.thresholds",
-        "marts.leader_focus", "marts.org_health", "marts.shared_people_by_team", "marts.stream_ownership",
-        "marts.team_alignment", "marts.team_dependencies", "marts.team_dependency_summary", "marts.team_size",
-        "marts.work_attribution", "quality.expectation_results",
+        "marts.leader_focus", "marts.org_health", "marts.shared_people_by_team", "marts.snapshot_changes",
+        "marts.stl_changes", "marts.stream_ownership", "marts.team_alignment", "marts.team_dependencies",
+        "marts.team_dependency_summary", "marts.team_size", "marts.work_attribution", "quality.expectation_results",
     ]  # fmt: skip
     columns = {c for (c,) in query(target, "SELECT DISTINCT column_name FROM duckdb_columns()")}
     assert not columns & {"email", "stl", "termination_date", "employment_type", "employee_id", "unexpected_examples"}
@@ -203,6 +208,43 @@ def test_pseudonymised_people_are_keyed_hashes_stable_across_runs(source, tmp_pa
     other = tmp_path / "other.duckdb"
     write_dashboard_file(source, other, config(pseudonymise=True, named_roles=["stls"]), b"another key, also long")
     assert query(other, "SELECT leader_id FROM marts.leader_focus") == [(token("E1", b"another key, also long"),)]
+
+
+def test_changes_since_the_snapshot_before_are_counts_and_named_roles(source, tmp_path):
+    # An earlier snapshot, D0: Gus Old (E7) was active and has left by D; Ivy Ng (E9) was not there yet (joined);
+    # no one changed team (all NULL). web's STL was Bo Chen (E2), Ed Fox (E5) at D: one stream change. Ana Lima
+    # (E1) was single-threaded on web at D0 and owns nothing at D: one leader flip. D0's last run failed the
+    # no_stl finding; D's run failed no warning: 0 new, 1 resolved. Headcount 5 (E1, E2, E4, E5, E7) -> 5
+    # (E1, E2, E4, E5, E9); the org_health counts are the rows' own.
+    d0 = date(2026, 11, 13)
+    con = duckdb.connect(str(source))
+    for employee_id, name in [("E1", "Ana Lima"), ("E2", "Bo Chen"), ("E4", "Di Eze"), ("E5", "Ed Fox"),
+                              ("E7", "Gus Old")]:  # fmt: skip
+        con.execute("INSERT INTO core.people VALUES ($d, $i, $n, NULL, NULL, 'Contractor', NULL, true)",
+                    {"d": d0, "i": employee_id, "n": name})  # fmt: skip
+    con.execute("INSERT INTO core.work_streams VALUES ($d, 1, 'web', 'Web', 'product', 'bo.chen@x.example', 'E2', "
+                "'Bo Chen', true)", {"d": d0})  # fmt: skip
+    con.execute("INSERT INTO marts.stream_ownership VALUES ($d, 'web', 'bo.chen@x.example', 'E2', 'E2')", {"d": d0})
+    con.execute("INSERT INTO marts.leader_focus VALUES ($d, 'E1', 'Ana Lima', 0.9, 1, 0.9, true)", {"d": d0})
+    con.execute("INSERT INTO marts.org_health VALUES ($d, 9, 4, 4 / 9, 1, 2, 1)", {"d": d0})
+    con.execute("INSERT INTO quality.expectation_results VALUES ($d, 'r0', TIMESTAMP '2026-11-14 02:00', "
+                "'marts_stream_ownership', 'expect_in_set', 'no_stl', 'warning', false, NULL)", {"d": d0})  # fmt: skip
+    con.close()
+    target = tmp_path / "dashboards.duckdb"
+    write_dashboard_file(source, target, config(pseudonymise=True, named_roles=["stls"]), KEY)
+    assert query(target, "SELECT * FROM marts.snapshot_changes") == [
+        (D, d0, 1, 1, 0, 2, 1, 1, 0, 1, 5, 5, 1, 0, 2, 2, 1, 3)
+    ]
+    # STLs keep their names (named_roles: stls); Ana Lima leads but owns no stream at D: a pseudonym.
+    assert query(target, "SELECT * EXCLUDE (as_of, previous_as_of) FROM marts.stl_changes ORDER BY change DESC") == [
+        ("stream", "web", "Web", "E2", "Bo Chen", "E5", "Ed Fox", None, None, None, None, "STL replaced"),
+        ("leader", None, None, None, None, None, None, token("E1"), token("E1"), True, False,
+         "no longer single-threaded: owns no stream"),
+    ]  # fmt: skip
+    everything = str(query(target, "SELECT * FROM marts.snapshot_changes") + query(
+        target, "SELECT * FROM marts.stl_changes"))  # fmt: skip
+    for private in ("Ana Lima", "Gus Old", "Ivy Ng", "E7", "E9", "@x.example"):
+        assert private not in everything
 
 
 def test_leaders_and_stls_keep_their_names_by_default(source, tmp_path):

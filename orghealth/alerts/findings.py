@@ -1,7 +1,9 @@
 """Which org-health findings are new since the last snapshot.
 
-A finding is a failed warning-severity expectation, named by (suite, expectation, column). It is new when
-the latest earlier snapshot's results in quality.expectation_results (its latest run) did not fail it.
+A finding is a failed warning-severity expectation, named by (suite, expectation, column). A snapshot's
+findings are those its latest run recorded in quality.expectation_results (the macro snapshot_findings in
+sql/changes.sql, which `orghealth diff` and the dashboard file's marts.snapshot_changes read too). A finding
+is new when the latest earlier snapshot with results did not have it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import date
 import duckdb
 
 from orghealth.quality.validate import Outcome
+from orghealth.sql_models import load_change_macros
 
 Finding = tuple[str, str, str]  # suite, expectation, column ('' for table-level expectations)
 
@@ -19,28 +22,42 @@ def finding(outcome: Outcome) -> Finding:
     return (outcome.suite, outcome.expectation, outcome.column_name or "")
 
 
-def earlier_findings(con: duckdb.DuckDBPyConnection, as_of: date) -> tuple[date | None, set[Finding]]:
-    """The snapshot before `as_of` (None when there is none) and the findings its latest run reported."""
+def _has_results(con: duckdb.DuckDBPyConnection) -> bool:
     ((exists,),) = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'quality' AND table_name = 'expectation_results' "
         "AND database_name = current_database()"
     ).fetchall()
-    if not exists:
-        return None, set()
-    rows = con.execute(
-        "SELECT as_of, arg_max(run_id, checked_at) FROM quality.expectation_results WHERE as_of < $as_of "
-        "GROUP BY as_of ORDER BY as_of DESC LIMIT 1",
-        {"as_of": as_of},
+    return bool(exists)
+
+
+def snapshot_findings(con: duckdb.DuckDBPyConnection, as_of: date) -> set[Finding] | None:
+    """The findings the latest run of `as_of` recorded; None when no run of that date recorded any result."""
+    if not _has_results(con):
+        return None
+    load_change_macros(con)
+    params = {"as_of": as_of}
+    ((runs,),) = con.execute(
+        "SELECT count(*) FROM last_quality_runs(current_database()) WHERE as_of = $as_of", params
     ).fetchall()  # all: a result left unfetched blocks the connection's next statement
-    if not rows:
-        return None, set()
-    ((previous, run_id),) = rows
+    if not runs:
+        return None
     found = con.execute(
-        "SELECT suite, expectation, coalesce(column_name, '') FROM quality.expectation_results "
-        "WHERE as_of = $as_of AND run_id = $run AND severity = 'warning' AND NOT success",
-        {"as_of": previous, "run": run_id},
+        "SELECT suite, expectation, column_name FROM snapshot_findings(current_database()) WHERE as_of = $as_of",
+        params,
     ).fetchall()
-    return previous, {tuple(r) for r in found}
+    return {tuple(r) for r in found}
+
+
+def earlier_findings(con: duckdb.DuckDBPyConnection, as_of: date) -> tuple[date | None, set[Finding]]:
+    """The snapshot before `as_of` (None when there is none) and the findings its latest run reported."""
+    if not _has_results(con):
+        return None, set()
+    ((previous,),) = con.execute(
+        "SELECT max(as_of) FROM quality.expectation_results WHERE as_of < $as_of", {"as_of": as_of}
+    ).fetchall()
+    if previous is None:
+        return None, set()
+    return previous, snapshot_findings(con, previous) or set()
 
 
 def new_findings(outcomes: list[Outcome], earlier: set[Finding]) -> list[Outcome]:
