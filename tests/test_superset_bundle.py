@@ -44,6 +44,13 @@ TABLES = {
     "marts.team_dependencies": "as_of DATE, dependent_team_name VARCHAR, blocking_team_name VARCHAR, links BIGINT, "
     "open_links BIGINT",
     "marts.team_dependency_summary": "as_of DATE, team_name VARCHAR, depends_on_links BIGINT",
+    "marts.snapshot_changes": "as_of DATE, previous_as_of DATE, joiners BIGINT, leavers BIGINT, movers BIGINT, "
+    "stl_changes BIGINT, stream_stl_changes BIGINT, single_threaded_flips BIGINT, findings_new BIGINT, "
+    "findings_resolved BIGINT, headcount_before BIGINT, headcount_after BIGINT, single_threaded_leaders_before BIGINT, "
+    "single_threaded_leaders_after BIGINT, teams_within_pizza_before BIGINT, teams_within_pizza_after BIGINT, "
+    "cross_team_links_before BIGINT, cross_team_links_after BIGINT",
+    "marts.stl_changes": "as_of DATE, previous_as_of DATE, change VARCHAR, stream_id VARCHAR, stream_name VARCHAR, "
+    "previous_stl_name VARCHAR, stl_name VARCHAR, leader_name VARCHAR, reason VARCHAR",
     "marts.team_size": "as_of DATE, team_name VARCHAR, engineers BIGINT, headcount BIGINT, pizza_status VARCHAR, "
     "engineering_team BOOLEAN",
     "marts.work_attribution": "as_of DATE, attribution VARCHAR, items BIGINT",
@@ -55,12 +62,14 @@ TABLES = {
 CHARTS = [
     "single_threaded_share", "pizza_share", "program_aligned_share", "split_engineer_share", "active_stl_share",
     "links_per_team", "stl_verdicts", "team_pizza", "dependency_ranking", "dependency_network", "dependency_pairs",
-    "team_alignment", "shared_people", "stream_problems", "quality_errors", "quality_findings_count",
+    "team_alignment", "shared_people", "stream_problems", "what_changed", "stl_changes", "quality_errors",
+    "quality_findings_count",
     "quality_findings",
 ]  # fmt: skip
 VIEWS = [
     "team_alignment_latest", "shared_people_by_team_latest", "team_dependencies_latest", "quality_last_run",
-    "stl_verdicts", "team_pizza", "dependency_ranking", "dependency_pairs", "stream_problems",
+    "stl_verdicts", "team_pizza", "dependency_ranking", "dependency_pairs", "stream_problems", "latest_changes",
+    "latest_stl_changes",
 ]  # fmt: skip
 
 
