@@ -149,6 +149,17 @@ def missing_instance_env(home: Path, environ: Mapping[str, str]) -> list[str]:
     return sorted({name for name in _env_names(parsed) if not environ.get(name)})
 
 
+def _first_line(exc: BaseException) -> str:
+    """What went wrong, in one line, from the error at the bottom of the chain: dagster-postgres says "too many
+    retries for DB connection", the psycopg2 error under it says which server refused; a config error says what is
+    wrong on its "Error 1:" line, before a long "Expected: ..."."""
+    while (below := exc.__cause__ or (None if exc.__suppress_context__ else exc.__context__)) is not None:
+        exc = below
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
+    detail = next((line for line in lines if line.startswith("Error 1:")), None)
+    return f"{lines[0]} {detail.split(' Expected')[0]}" if detail else lines[0]
+
+
 @contextmanager
 def open_instance(choice: InstanceChoice, environ: Mapping[str, str]) -> Iterator[dg.DagsterInstance]:
     """The chosen instance, opened; OrgHealthError in one line when it cannot be (a variable its yaml reads is not
@@ -167,9 +178,8 @@ def open_instance(choice: InstanceChoice, environ: Mapping[str, str]) -> Iterato
     try:
         instance = dg.DagsterInstance.from_config(str(choice.home))
     except Exception as exc:  # noqa: BLE001 - any failure to open the instance is reported in one line
-        first_line = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
         raise OrgHealthError(
-            f"the Dagster instance in {choice.home} ({choice.reason}) cannot be opened: {first_line}"
+            f"the Dagster instance in {choice.home} ({choice.reason}) cannot be opened: {_first_line(exc)}"
         ) from None
     with instance:
         yield instance
