@@ -3,7 +3,8 @@
 The rule (pipelines/runner.py, instance_home): DAGSTER_HOME when set; else dagster_home/dagster.yaml in the working
 directory (what `make serve` and `make demo` make); else an ephemeral instance. The fast tests check the rule and its
 errors without running the job; the slow one runs the real CLI into a dagster_home made as `make serve` makes it and
-asks the real webserver, over GraphQL, which partitions its assets show as materialized.
+asks the real webserver, over GraphQL, which partitions its assets show as materialized; another runs the CLI into
+the PostgreSQL instance on a real PostgreSQL server.
 """
 
 import subprocess
@@ -17,7 +18,15 @@ from orghealth.errors import OrgHealthError
 from pipelines.runner import InstanceChoice, instance_home, open_instance
 from tests.conftest import AS_OF, SMALL_ORG
 from tests.roads import LATER
-from tests.test_instance import BIN, INSTANCE_YAML, POSTGRES_YAML, REPO, dagster_home
+from tests.test_instance import (
+    BIN,
+    INSTANCE_YAML,
+    POSTGRES_YAML,
+    REPO,
+    Postgres,
+    dagster_home,
+    postgres,  # noqa: F401 - the PostgreSQL server fixture, used by name
+)
 from tests.test_serve import START_TIMEOUT, Server, clean_env, free_port, stop, wait_until_up
 
 CONFIG = SMALL_ORG / "orghealth.yaml"
@@ -183,3 +192,21 @@ def test_the_webserver_shows_every_date_the_cli_ran(tmp_path: Path) -> None:
                 assert sorted(m["runId"] for m in node["assetMaterializations"]) == sorted(run_ids), node
     finally:
         stop(process)
+
+
+@pytest.mark.slow
+def test_a_cli_run_from_a_postgresql_dagster_home_is_stored_in_postgresql(
+    tmp_path: Path,
+    postgres: Postgres,  # noqa: F811 - pytest passes the fixture imported above
+) -> None:
+    """Needs a real PostgreSQL server (started by the fixture): the instance's storage is that server.
+
+    dagster_home/dagster.yaml is the PostgreSQL one, as `make serve` copies it when DAGSTER_PG_HOST is set, and the
+    CLI has the DAGSTER_PG_* variables: its run is in PostgreSQL's runs table, with its partition."""
+    dagster_home(tmp_path / "dagster_home", POSTGRES_YAML)
+    result = orghealth_run(tmp_path, AS_OF, env=clean_env() | postgres.env())
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = postgres.query("SELECT pipeline_name, status FROM runs")
+    assert rows == [["orghealth", "SUCCESS"]]
+    tags = postgres.query("SELECT key, value FROM run_tags WHERE key = 'dagster/partition'")
+    assert tags == [["dagster/partition", AS_OF.isoformat()]]
