@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 RUN := $(UV) run --frozen
 
-.PHONY: setup demo test test-fast lint format bench serve serve-stop superset superset-install superset-server superset-stop clean
+.PHONY: setup dagster-home demo test test-fast lint format bench serve serve-stop superset superset-install superset-server superset-stop clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -15,8 +15,17 @@ RUN := $(UV) run --frozen
 setup: $(UV)
 	$(UV) sync --frozen --quiet
 
-demo: setup  ## Run the whole job on the embedded sample org and print a summary.
-	$(RUN) orghealth demo
+# The Dagster instance `make serve` shows and `make demo` records into, copied to dagster_home/dagster.yaml at each
+# start (edit instance/, not the copy): instance/dagster.yaml (SQLite files in dagster_home/), or
+# instance/dagster-postgres.yaml when DAGSTER_PG_HOST is set (PostgreSQL). DAGSTER_ENV points a command at it.
+DAGSTER_ENV := DAGSTER_PG_PORT=$${DAGSTER_PG_PORT:-5432} DAGSTER_HOME=$(CURDIR)/dagster_home
+dagster-home:
+	@mkdir -p dagster_home
+	@if [ -n "$${DAGSTER_PG_HOST:-}" ]; then cp instance/dagster-postgres.yaml dagster_home/dagster.yaml; \
+	else cp instance/dagster.yaml dagster_home/dagster.yaml; fi
+
+demo: setup dagster-home  ## Run the whole job on the embedded sample org and print a summary; `make serve` then shows its runs.
+	$(DAGSTER_ENV) $(RUN) orghealth demo
 
 test: setup lint superset-install  ## Lint, then run the whole test suite (in parallel, pytest-xdist); the dashboard tests need Superset's venv.
 	$(RUN) pytest
@@ -39,14 +48,9 @@ bench: setup  ## The scale benchmark: the whole job against DuckDB's floor at 1k
 PORT ?= 3000
 # dagster dev runs in a process group of its own, recorded in dagster_home/serve.pid, so that Ctrl-C (or a signal to
 # the recipe's shell) and `make serve-stop` stop every process it started, not make alone.
-# The instance, copied to dagster_home/dagster.yaml at each start (edit instance/, not the copy): instance/dagster.yaml
-# (SQLite files in dagster_home/), or instance/dagster-postgres.yaml when DAGSTER_PG_HOST is set (PostgreSQL).
-serve: setup  ## Dagster's UI and daemon on http://127.0.0.1:$(PORT): assets, partitions, runs, backfills, schedules.
-	@mkdir -p dagster_home
-	@if [ -n "$${DAGSTER_PG_HOST:-}" ]; then cp instance/dagster-postgres.yaml dagster_home/dagster.yaml; \
-	else cp instance/dagster.yaml dagster_home/dagster.yaml; fi
+serve: setup dagster-home  ## Dagster's UI and daemon on http://127.0.0.1:$(PORT): assets, partitions, runs, backfills, schedules.
 	@trap '$(MAKE) --no-print-directory serve-stop; exit 143' TERM INT HUP; \
-	DAGSTER_PG_PORT=$${DAGSTER_PG_PORT:-5432} DAGSTER_HOME=$(CURDIR)/dagster_home setsid $(RUN) dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT) & \
+	$(DAGSTER_ENV) setsid $(RUN) dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT) & \
 	echo $$! > dagster_home/serve.pid; wait $$!; rm -f dagster_home/serve.pid
 
 serve-stop:  ## Stop a `make serve` running in the background, and every process it started.
