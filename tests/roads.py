@@ -50,7 +50,8 @@ def published_tables(db: Path) -> dict[str, list[tuple]]:
 
 def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ORGHEALTH_", "DAGSTER_"))}
-    return env | extra
+    # The test session's own instance (tests/conftest.py), not a dagster_home/ in the checkout.
+    return env | {"DAGSTER_HOME": os.environ["DAGSTER_HOME"]} | extra
 
 
 def cli_run(db: Path, as_of: date = AS_OF, config: Path = CONFIG) -> subprocess.CompletedProcess:

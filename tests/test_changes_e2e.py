@@ -33,7 +33,6 @@ Worked out from that:
 """
 
 import re
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -45,12 +44,11 @@ from orghealth.settings import resolve_settings
 from orghealth.summary import summarize
 from pipelines.cli import app
 from pipelines.runner import run_pipeline
+from tests.metrics_snapshots import D1, D2, hris_d1, hris_d2, write_config
 from tests.roads import materialize_partition
 
 pytestmark = pytest.mark.slow
 
-METRICS_ORG = Path(__file__).parent / "fixtures" / "metrics_org"
-D1, D2 = date(2026, 11, 20), date(2026, 11, 27)
 ONE_LINE = (
     "since 2026-11-20: 1 joined, 1 left, 1 moved team; 2 STL changes (1 stream, 1 leader); findings 0 new, "
     "1 resolved; headcount 11 → 11 (=), single-threaded leaders 1 → 0 (-1), pizza teams 1 → 0 (-1), "
@@ -59,31 +57,14 @@ ONE_LINE = (
 STL_DEPARTED = ("marts_stream_ownership", "expect_column_values_to_be_in_set", "stl_departed")
 
 
-def _config(folder: Path, name: str, hris: str, legacy_stl: str) -> Path:
-    (folder / f"{name}.csv").write_text(hris, encoding="utf-8")
-    text = (METRICS_ORG / "orghealth.yaml").read_text(encoding="utf-8")
-    text = text.replace("path: hris.csv", f"path: {folder / f'{name}.csv'}")
-    text = text.replace("paths: [jira.csv]", f"paths: [{METRICS_ORG / 'jira.csv'}]")
-    text = text.replace("stl: xan@m.example", f"stl: {legacy_stl}")
-    config = folder / f"{name}.yaml"
-    config.write_text(text, encoding="utf-8")
-    return config
-
-
 @pytest.fixture(scope="module")
 def org(tmp_path_factory) -> tuple[Path, Path, str]:
     """The database after both runs, its dashboard file, and the `changes` the D2 run's published asset carried."""
     folder = tmp_path_factory.mktemp("changes")
-    before = (METRICS_ORG / "hris.csv").read_text(encoding="utf-8")
-    after = before.replace("E2,Eva Em,eva@m.example,M1,", "E2,Eva Em,eva@m.example,M2,")
-    after = after.replace("I2,Ian Ivo,ian@m.example,M3,Software Engineer,Full-time,2021-01-01,",
-                          "I2,Ian Ivo,ian@m.example,M3,Software Engineer,Full-time,2021-01-01,2026-11-25")  # fmt: skip
-    after += "N1,Nia New,nia@m.example,M3,Software Engineer,Full-time,2026-11-23,\n"
-    assert after.count("\n") == before.count("\n") + 1 and "M2,Software" not in before  # the edits took
     db = folder / "metrics.duckdb"
-    run_pipeline(resolve_settings(_config(folder, "hris-d1", before, "xan@m.example"), db_path=db, as_of=D1))
+    run_pipeline(resolve_settings(write_config(folder, "hris-d1", hris_d1(), "xan@m.example"), db_path=db, as_of=D1))
     # D2 through the asset job the UI launches, to read what the published asset recorded.
-    result = materialize_partition(db, D2, _config(folder, "hris-d2", after, "mia@m.example"))
+    result = materialize_partition(db, D2, write_config(folder, "hris-d2", hris_d2(), "mia@m.example"))
     assert result.success
     (published,) = result.asset_materializations_for_node("published")
     return db, db.with_name("metrics-dashboards.duckdb"), published.metadata["changes"].value
