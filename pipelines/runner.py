@@ -17,6 +17,7 @@ from assets.partitions import PARTITIONS_START, as_of_partitions
 from assets.resources import WARNING_PREFIX
 from orghealth.database import working_copy
 from orghealth.errors import OrgHealthError
+from orghealth.run_log import ROAD_TAG
 from orghealth.settings import RunSettings
 from orghealth.sql_models import LAYERS
 from pipelines.definitions import JOB_NAME, defs
@@ -91,14 +92,16 @@ def _partition_key(settings: RunSettings) -> str:
     return key
 
 
-def run_pipeline(settings: RunSettings, *, log_level: str = "CRITICAL") -> RunResult:
-    """Run the job for `settings` (as_of is the partition); raise RunFailed with a readable message on failure."""
+def run_pipeline(settings: RunSettings, *, log_level: str = "CRITICAL", road: str = "cli") -> RunResult:
+    """Run the job for `settings` (as_of is the partition); raise RunFailed with a readable message on failure.
+    `road` is the command that started it (cli, demo, backfill), as the run log records it."""
     partition_key = _partition_key(settings)
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     result = defs.resolve_job_def(JOB_NAME).execute_in_process(
         instance=instance,
         partition_key=partition_key,
         raise_on_error=False,
+        tags={ROAD_TAG: road},
         run_config={
             "resources": {"orghealth": {"config": settings.run_config()}},
             "loggers": {"console": {"config": {"log_level": log_level}}},
