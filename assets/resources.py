@@ -134,7 +134,7 @@ class OrgHealthResource(dg.ConfigurableResource):
             self._warnings.append(f"run log not written: {exc}")
 
     def _record_outcome(self, context: dg.InitResourceContext) -> None:
-        run = context.dagster_run
+        run = context.run
         failures = alerting.step_failures(context.instance, self._run_id) if context.instance else []
         failed = [o for found in self._outcomes.values() for o in found if o.severity == "error" and not o.success]
         errors = [(o.suite, o.expectation, o.column_name, o.unexpected_count, o.observed_value) for o in failed]
