@@ -144,8 +144,12 @@ class OrgHealthResource(dg.ConfigurableResource):
             if selection is not None and PUBLISHED not in selection:
                 return
             ended = ("failed", run_log.short("failed: the run ended before publishing, without an error (stopped?)"))
-        settings = self.settings
-        self._warnings += recording.record(self._record(*ended), settings.run_log_path, settings.dashboard_path)
+        settings, entry = self.settings, self._record(*ended)
+        warnings = recording.record(entry, settings.run_log_path, settings.dashboard_path)
+        if self._out_of_space or database.is_unwritable(entry.reason or ""):
+            # The run's own error says the folder takes no writes; that the log beside it took none is no news.
+            warnings = [w for w in warnings if not database.is_unwritable(w)]
+        self._warnings += warnings
         self._recorded = True
 
     def validate(self, con: duckdb.DuckDBPyConnection, suite: Suite) -> list[Outcome]:

@@ -227,10 +227,14 @@ def load_rows(con: duckdb.DuckDBPyConnection, table: str, records: Iterable[RunR
 def append(path: Path, record: RunRecord) -> bool:
     """Add `record` to the log at `path` (created if missing); False when its run is recorded already (Dagster
     may set a run's resources up more than once)."""
+    created = not path.exists()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         return _append(path, record)
     except (OSError, duckdb.Error) as exc:
+        if created:  # a file begun on a full or read-only disk would be a broken log for every later run
+            for leftover in (path, path.with_name(path.name + ".wal")):
+                leftover.unlink(missing_ok=True)
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
         raise RunLogUnavailable(f"run log {path} not written: {reason}") from exc
 

@@ -239,8 +239,11 @@ def test_every_alert_links_the_dashboard_when_one_is_configured():
     error = Outcome("raw_hris_ids", "raw.hris_people", "expect_column_values_to_be_unique", "employee_id", "error",
                     False, None, 2, None, "why")  # fmt: skip
     common = {"as_of": AS_OF, "run_id": "r1", "dagster_url": "http://dagster"}
-    alerts = [blocked_alert([error], **common, dashboard_url=url),
-              run_failed_alert("setup", "boom", **common, dashboard_url=url), trial_alert("http://dagster", url)]  # fmt: skip
+    alerts = [
+        blocked_alert([error], **common, dashboard_url=url),
+        run_failed_alert("setup", "boom", **common, dashboard_url=url),
+        trial_alert("http://dagster", url),
+    ]
     for alert in alerts:
         assert ("Dashboard", url) in alert.links() and f"Dashboard: {url}" in alert.text()
     assert "Dashboard" not in run_failed_alert("setup", "boom", **common).text()
