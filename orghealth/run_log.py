@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import astuple, dataclass, fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -234,7 +235,8 @@ def append(path: Path, record: RunRecord) -> bool:
     except (OSError, duckdb.Error) as exc:
         if created:  # a file begun on a full or read-only disk would be a broken log for every later run
             for leftover in (path, path.with_name(path.name + ".wal")):
-                leftover.unlink(missing_ok=True)
+                with suppress(OSError):  # a read-only file system refuses even to say it is not there
+                    leftover.unlink()
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
         raise RunLogUnavailable(f"run log {path} not written: {reason}") from exc
 
