@@ -65,7 +65,7 @@ def run_alerts(
     """What a finished run has to say: a blocked gate, new findings (only once published), a failed step."""
     alerts = settings.config.alerts
     common = {"as_of": settings.as_of, "run_id": run_id, "dagster_url": alerts.dagster_url,
-              "docs_dir": settings.docs_dir}  # fmt: skip
+              "docs_dir": settings.docs_dir, "dashboard_url": alerts.dashboard_url}  # fmt: skip
     keys = {suite.suite: suite.keys for suite in load_suites()}
     found: list[Alert | None] = [blocked_alert(outcomes, suite_keys=keys, **common)]
     if published and earlier is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -17,16 +17,18 @@ import duckdb
 from pydantic import Field, PrivateAttr
 
 from assets import alerting
-from orghealth import dashboard_file, database, locking, memory
+from orghealth import dashboard_file, database, locking, memory, recording, run_log
 from orghealth.alerts.failed_start import alert_failed_start
 from orghealth.alerts.findings import Finding, earlier_findings
 from orghealth.errors import OrgHealthError
 from orghealth.quality.suites import Suite, load_suites
 from orghealth.quality.validate import GX_IMPORT, Outcome, baseline_rows, build_data_docs, validate_suite
+from orghealth.run_log import RunRecord
 from orghealth.sample_org import SAMPLE_CONFIG
 from orghealth.settings import RunSettings, resolve_settings
 
 PARTITION_TAG = "dagster/partition"
+PUBLISHED = dg.AssetKey(["published"])  # the job's last asset (assets/publish.py)
 WARNING_PREFIX = "orghealth warning: "  # how the runner tells the resource's warnings for people from Dagster's
 
 
@@ -51,6 +53,13 @@ class OrgHealthResource(dg.ConfigurableResource):
     _outcomes: dict[str, list[Outcome]] = PrivateAttr(default_factory=dict)
     _earlier: tuple[date | None, set[Finding]] | None = PrivateAttr(default=None)
     _published: bool = PrivateAttr(default=False)
+    # For the run log (orghealth/run_log.py), written when the run ends: which road started it and when, why
+    # it could not take the database, whether publishing recorded it already, and what people must be told.
+    _road: str = PrivateAttr(default=run_log.DEFAULT_ROAD)
+    _started_at: datetime | None = PrivateAttr(default=None)
+    _refused: str | None = PrivateAttr(default=None)
+    _recorded: bool = PrivateAttr(default=False)
+    _warnings: list[str] = PrivateAttr(default_factory=list)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """Resolve the settings once per run: the partition key is the as_of, every path becomes absolute.
@@ -60,6 +69,9 @@ class OrgHealthResource(dg.ConfigurableResource):
         run = context.run
         partition = run.tags.get(PARTITION_TAG) if run else None
         as_of = date.fromisoformat(partition) if partition else None
+        self._road = run_log.road(run.tags if run else {})
+        if self._started_at is None:
+            self._started_at = run_log.utc_now()
         try:
             self._settings = resolve_settings(
                 Path(self.config_path),
@@ -70,7 +82,11 @@ class OrgHealthResource(dg.ConfigurableResource):
             )
         except OrgHealthError as exc:
             run_id = run.run_id if run else None
-            for warning in alert_failed_start(Path(self.config_path), as_of, run_id, str(exc)):
+            warnings = recording.record_refused(
+                Path(self.config_path), Path(self.database) if self.database else None, as_of, self._road, str(exc),
+                run_id,
+            )  # fmt: skip
+            for warning in [*warnings, *alert_failed_start(Path(self.config_path), as_of, run_id, str(exc))]:
                 if context.log is not None:
                     context.log.warning(WARNING_PREFIX + warning)
             raise
@@ -87,12 +103,54 @@ class OrgHealthResource(dg.ConfigurableResource):
         finally:
             GX_IMPORT.wait()
             self._close()
+            self._record_end(context)  # while the lock is held: the next run's record comes after this one
             if self._locked:
                 locking.release(self.settings.db_path, self._run_id)
+            for warning in self._warnings:
+                context.log.warning(WARNING_PREFIX + warning)
             alerting.after_run(
                 context, self._settings, self._run_id, [o for found in self._outcomes.values() for o in found],
                 self._earlier, self._published, warn=lambda message: context.log.warning(WARNING_PREFIX + message),
             )  # fmt: skip
+
+    def _record(self, status: run_log.Status, reason: str | None) -> RunRecord:
+        outcomes = [o for found in self._outcomes.values() for o in found if not o.success]
+        now = run_log.utc_now()
+        return RunRecord(
+            run_id=self._run_id, road=self._road, as_of=self.settings.as_of, started_at=self._started_at or now,
+            ended_at=now, status=status, data_errors=sum(o.severity == "error" for o in outcomes),
+            findings=sum(o.severity != "error" for o in outcomes), reason=reason,
+        )  # fmt: skip
+
+    def _record_end(self, context: dg.InitResourceContext) -> None:
+        """Record a run that did not publish (publishing records its own run) in the run log, and the log in the
+        dashboard file. A run whose selection left out the `published` asset is not recorded: it could not have
+        published, and changed nothing anyone reads."""
+        if self._recorded or self._settings is None or self._run_id is None:
+            return
+        try:
+            self._record_outcome(context)
+        except Exception as exc:  # noqa: BLE001 (the log never changes the run's result)
+            self._warnings.append(f"run log not written: {exc}")
+
+    def _record_outcome(self, context: dg.InitResourceContext) -> None:
+        run = context.run
+        failures = alerting.step_failures(context.instance, self._run_id) if context.instance else []
+        failed = [o for found in self._outcomes.values() for o in found if o.severity == "error" and not o.success]
+        errors = [(o.suite, o.expectation, o.column_name, o.unexpected_count, o.observed_value) for o in failed]
+        ended = run_log.ending(published=False, refused=self._refused, failures=failures, errors=errors)
+        if ended is None:
+            selection = run.asset_selection if run else None
+            if selection is not None and PUBLISHED not in selection:
+                return
+            ended = ("failed", run_log.short("failed: the run ended before publishing, without an error (stopped?)"))
+        settings, entry = self.settings, self._record(*ended)
+        warnings = recording.record(entry, settings.run_log_path, settings.dashboard_path)
+        if self._out_of_space or database.is_unwritable(entry.reason or ""):
+            # The run's own error says the folder takes no writes; that the log beside it took none is no news.
+            warnings = [w for w in warnings if not database.is_unwritable(w)]
+        self._warnings += warnings
+        self._recorded = True
 
     def validate(self, con: duckdb.DuckDBPyConnection, suite: Suite) -> list[Outcome]:
         """Validate one expectation suite for the run's as_of; its Data Docs page is rendered at the run's end."""
@@ -126,6 +184,9 @@ class OrgHealthResource(dg.ConfigurableResource):
                 locking.acquire(self.settings.db_path, self._run_id)
                 self._locked = True
             work = database.seed_working_copy(self.settings.db_path, self._run_id)
+        except locking.DatabaseBusy as exc:
+            self._refused = str(exc)  # the run could not start its work: recorded as refused, not failed
+            raise dg.Failure(description=str(exc), allow_retries=False) from exc
         except OrgHealthError as exc:
             raise dg.Failure(description=str(exc), allow_retries=False) from exc
         if self._baseline is None:  # what is published, before this run changes anything
@@ -163,17 +224,25 @@ class OrgHealthResource(dg.ConfigurableResource):
 
     def publish(self) -> dict[str, int]:
         """Move the working copy over the published file, and the dashboard file built from it over the
-        dashboard file, together; return the dashboard file's row count per table."""
+        dashboard file, together; record the run in the run log in between, so the dashboard file's copy of
+        the log holds it. Return the dashboard file's row count per table."""
         work, settings = self.work_path, self.settings
         self._close()  # publishing reads the file from another connection, then moves it
-        with (
-            self._while_writing(work),
-            dashboard_file.staged(
-                work, settings.dashboard_path, settings.config, settings.pseudonym_key
-            ) as dashboard_rows,
-        ):
-            database.publish(work, settings.db_path)
-        self._published = True
+        try:
+            with (
+                self._while_writing(work),
+                dashboard_file.staged(
+                    work, settings.dashboard_path, settings.config, settings.pseudonym_key, log=settings.run_log_path
+                ) as dashboard_rows,
+            ):
+                database.publish(work, settings.db_path)
+                self._published = self._recorded = True
+                try:  # in the block: the dashboard file must follow the published database, log or no log
+                    run_log.append(settings.run_log_path, self._record("published", None))
+                except run_log.RunLogUnavailable as exc:
+                    self._warnings.append(str(exc))
+        except run_log.RunLogUnavailable as exc:  # raised by staged once both files are in place
+            self._warnings.append(str(exc))
         return dashboard_rows
 
     @contextmanager

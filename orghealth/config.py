@@ -285,6 +285,9 @@ class AlertsConfig(StrictModel):
 
     channels: list[AlertChannel] = Field(default_factory=list)
     dagster_url: str = Field(default="http://127.0.0.1:3000", description="Base of the run links in messages.")
+    dashboard_url: str | None = Field(
+        default=None, description="The Superset dashboard's address, linked as 'Dashboard' in every message."
+    )
     retries: int = Field(default=3, ge=0, description="Attempts after the first before a channel is given up.")
     backoff_seconds: float = Field(default=1.0, ge=0, description="First wait between attempts; doubled each time.")
     deadline_seconds: float = Field(

@@ -14,6 +14,12 @@ DuckDB file built from the published tables by the queries in sql/dashboards/, u
 
 The file is written beside its final path and renamed into place, so a reader never sees half of it, and
 an open Superset connection (read-only, per query) never blocks the nightly write.
+
+It also carries the run log (`ops.run_log`, orghealth/run_log.py), so a dashboard can say which date it shows
+and how the last run ended. A published run builds it into the file it publishes; a blocked, failed or refused
+run replaces that one table in a copy of the file and renames the copy into place, the other tables untouched.
+Whoever writes the table holds a lock file beside the dashboard file meanwhile (`filelock`) and reads the log
+inside it, so of two runs ending together the later writer shows both.
 """
 
 from __future__ import annotations
@@ -21,19 +27,25 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import polars as pl
+from filelock import FileLock, Timeout
 
+from orghealth import run_log
 from orghealth.config import OrgConfig
 from orghealth.database import discard, writer_config
 from orghealth.sql_models import SQL_DIR, SqlModel, apply_comments, execute, load_change_macros, model, parse_model
 
 DASHBOARD_SQL = SQL_DIR / "dashboards"
 PSEUDONYM_PREFIX = "p-"
+RUN_LOG_TABLE = "ops.run_log"
+RUN_LOG_ROWS = "run_log_rows"  # the temporary table sql/dashboards/ops/run_log.sql reads
+LOCK_SECONDS = 60.0  # another run writing the table takes well under a second; past this, something is stuck
 
 
 def dashboard_models() -> list[SqlModel]:
@@ -99,19 +111,81 @@ def _with_inherited_comments(con: duckdb.DuckDBPyConnection, m: SqlModel) -> Sql
     return SqlModel(m.schema, m.name, m.path, m.grain, m.materialized, m.description, columns, m.body)
 
 
+def _partial(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid()}.partial")
+
+
+def _lock(target: Path) -> FileLock:
+    return FileLock(target.with_name(f".{target.name}.lock"), timeout=LOCK_SECONDS)
+
+
 @contextmanager
-def staged(source: Path, target: Path, config: OrgConfig, key: bytes | None) -> Iterator[dict[str, int]]:
+def staged(
+    source: Path, target: Path, config: OrgConfig, key: bytes | None, *, log: Path | None = None
+) -> Iterator[dict[str, int]]:
     """Build the dashboard file for `target` from the database `source`, beside `target`; yield each table's
     row count. It takes `target`'s place when the block succeeds (the block publishes `source`, so the two
-    files change together) and is removed when the block fails."""
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    files change together) and is removed when the block fails. With `log`, its ops.run_log is filled from
+    that run log once the block has ended (the block records the run there); else that table is empty.
+
+    The log is read after the block, once the database is published: a log that cannot be read then leaves
+    the table empty rather than the two files apart (RunLogUnavailable is raised after the rename)."""
+    partial = _partial(target)
     discard(partial)
+    unavailable = None
     try:
         counts = _build(source, partial, config, key)
         yield counts
-        os.replace(partial, target)
+        lock = _lock(target)
+        try:
+            lock.acquire()
+        except Timeout as exc:  # the database is published already: its dashboard file must follow it
+            held = f"{target} was held by another run for {LOCK_SECONDS:.0f} s (lock {exc.lock_file})"
+            lock, unavailable = None, run_log.RunLogUnavailable(held)
+        try:
+            if log is not None and lock is not None:
+                try:
+                    counts[RUN_LOG_TABLE] = _write_run_log(partial, run_log.read(log))
+                except run_log.RunLogUnavailable as exc:
+                    unavailable = exc
+            os.replace(partial, target)
+        finally:
+            if lock is not None:
+                lock.release()
     finally:
         discard(partial)
+    if unavailable is not None:
+        raise unavailable
+
+
+def refresh_run_log(target: Path, log: Path) -> int:
+    """Replace ops.run_log of the dashboard file `target` by the run log `log`, nothing else: in a copy of the
+    file, renamed into place. With no dashboard file yet, one holding that table alone. Returns its rows.
+    RunLogUnavailable when the log cannot be read, OSError or duckdb.Error when the file cannot be written."""
+    partial = _partial(target)
+    try:
+        with _lock(target):
+            discard(partial)
+            if target.exists():
+                shutil.copyfile(target, partial)
+            rows = _write_run_log(partial, run_log.read(log))
+            os.replace(partial, target)
+    except Timeout as exc:
+        raise run_log.RunLogUnavailable(f"{target} is being written by another run (lock {exc.lock_file})") from exc
+    finally:
+        discard(partial)
+    return rows
+
+
+def _write_run_log(path: Path, records: list[run_log.RunRecord]) -> int:
+    (m,) = [m for m in dashboard_models() if m.table == RUN_LOG_TABLE]
+    with duckdb.connect(str(path), config=writer_config()) as con:
+        run_log.load_rows(con, RUN_LOG_ROWS, records)
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {m.schema}")
+        execute(con, f"CREATE OR REPLACE TABLE {m.table} AS\n{m.body}", {})
+        apply_comments(con, m)
+        con.execute("CHECKPOINT")
+    return len(records)
 
 
 def write_dashboard_file(source: Path, target: Path, config: OrgConfig, key: bytes | None) -> dict[str, int]:
@@ -125,6 +199,7 @@ def _build(source: Path, path: Path, config: OrgConfig, key: bytes | None) -> di
     with duckdb.connect(str(path), config=writer_config()) as con:
         con.execute(f"ATTACH '{str(source).replace(chr(39), chr(39) * 2)}' AS src (READ_ONLY)")
         _labels(con, config, key)
+        run_log.load_rows(con, RUN_LOG_ROWS, [])  # filled once the run is recorded (staged's `log`)
         execute(con, (DASHBOARD_SQL / "macros.sql").read_text(encoding="utf-8"), {})
         load_change_macros(
             con

@@ -125,6 +125,11 @@ def is_out_of_space(exc: BaseException) -> bool:
     return "No space left on device" in str(exc) or "Disk quota exceeded" in str(exc)
 
 
+def is_unwritable(text: str) -> bool:
+    """Whether an error (its text) says the file system refuses writes: full, over quota, or read-only."""
+    return any(what in text for what in ("No space left on device", "Disk quota exceeded", "Read-only file system"))
+
+
 def _prune_failed_copies(folder: Path, keep: Path) -> None:
     copies = sorted(
         (p for p in folder.iterdir() if p.suffix != ".wal" and p != keep),

@@ -23,6 +23,7 @@ from orghealth.exports import DatedExport, choose_export
 from orghealth.files import require_regular_file
 from orghealth.readers.hris import check_header as check_hris_header
 from orghealth.readers.jira import check_headers as check_jira_headers
+from orghealth.run_log import run_log_path
 
 DEFAULT_DB = Path("data/orghealth.duckdb")
 
@@ -53,6 +54,11 @@ class RunSettings:
         """The HRIS file this run reads."""
         export = self.hris_export
         return export.path if export is not None else self.hris_location
+
+    @property
+    def run_log_path(self) -> Path:
+        """The run log (orghealth/run_log.py), written beside the published database."""
+        return run_log_path(self.db_path)
 
     @property
     def docs_dir(self) -> Path:
@@ -115,6 +121,13 @@ def _dashboard_path(config: OrgConfig, db_path: Path) -> Path:
     return db_path.with_name(f"{db_path.stem}-dashboards{db_path.suffix or '.duckdb'}")
 
 
+def database_paths(config: OrgConfig, db_path: Path | None = None) -> tuple[Path, Path]:
+    """The published database (the caller's, else the config's, else the default) and its dashboard file, both
+    absolute; for commands that read them without running (and a run that could not start)."""
+    db_path = _absolute(db_path or config.database or DEFAULT_DB)
+    return db_path, _dashboard_path(config, db_path)
+
+
 def resolve_settings(
     config_path: Path,
     *,
@@ -136,7 +149,7 @@ def resolve_settings(
     jira = jira_paths or config.jira.paths
     if not jira and require_exports:
         raise ConfigError(f"no Jira export given: set jira.paths in {config_path} or pass --jira")
-    db_path = _absolute(db_path or config.database or DEFAULT_DB)
+    db_path, dashboard_path = database_paths(config, db_path)
     settings = RunSettings(
         config=config,
         config_path=config_path,
@@ -144,7 +157,7 @@ def resolve_settings(
         as_of=as_of or config.as_of or date.today(),
         hris_location=None if hris is None else _absolute(hris),
         jira_paths=[_absolute(p) for p in jira],
-        dashboard_path=_dashboard_path(config, db_path),
+        dashboard_path=dashboard_path,
         pseudonym_key=pseudonym_key(config),
     )
     check_location(settings.db_path)

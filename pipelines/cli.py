@@ -43,12 +43,15 @@ def _warn(message: str) -> None:
     typer.secho(f"orghealth: warning: {message}", err=True, fg=typer.colors.YELLOW)
 
 
-def _failed_start(config: Path, as_of: date | None, exc: OrgHealthError) -> typer.Exit:
-    """A run that could not start: _fail, after a run_failed alert to the config's channels (an unattended
-    run from cron must not fail silently); a channel that did not take it is a warning."""
+def _failed_start(config: Path, as_of: date | None, exc: OrgHealthError, *, db: Path | None, road: str) -> typer.Exit:
+    """A run that could not start: _fail, after recording it as refused in the run log and a run_failed alert to
+    the config's channels (an unattended run from cron must not fail silently); what could not be written or
+    sent is a warning."""
     from orghealth.alerts.failed_start import alert_failed_start
+    from orghealth.recording import record_refused
 
-    for warning in alert_failed_start(config, as_of, None, str(exc)):
+    recorded = record_refused(config, db, as_of, road, str(exc))
+    for warning in [*recorded, *alert_failed_start(config, as_of, None, str(exc))]:
         _warn(warning)
     return _fail(exc)
 
@@ -70,7 +73,7 @@ class Every(StrEnum):
 
 
 def _run(config: Path, *, hris: Path | None, jira: list[Path] | None, db: Path | None, as_of: str | None,
-         verbose: bool, history_weeks: int = 1) -> None:  # fmt: skip
+         verbose: bool, history_weeks: int = 1, road: str = "cli") -> None:  # fmt: skip
     """Run the job for as_of, after the `history_weeks - 1` weekly dates before it (oldest first)."""
     from orghealth.settings import resolve_settings
     from orghealth.summary import summarize
@@ -80,7 +83,7 @@ def _run(config: Path, *, hris: Path | None, jira: list[Path] | None, db: Path |
         day = _parse_date(as_of)
         settings = resolve_settings(config, db_path=db, as_of=day, hris_path=hris, jira_paths=jira)
     except OrgHealthError as exc:
-        raise _failed_start(config, day, exc) from None
+        raise _failed_start(config, day, exc, db=db, road=road) from None
     try:
         from pipelines.runner import run_pipeline  # Dagster starts only once the settings are known to be usable
 
@@ -88,7 +91,7 @@ def _run(config: Path, *, hris: Path | None, jira: list[Path] | None, db: Path |
         for number, day in enumerate(dates, start=1):
             if len(dates) > 1:
                 typer.echo(f"snapshot {day.isoformat()} ({number} of {len(dates)})", err=True)
-            result = run_pipeline(replace(settings, as_of=day), log_level="INFO" if verbose else "CRITICAL")
+            result = run_pipeline(replace(settings, as_of=day), log_level="INFO" if verbose else "CRITICAL", road=road)
     except OrgHealthError as exc:
         raise _fail(exc) from None
     typer.echo(summarize(result.db_path, settings.as_of, settings.dashboard_path))
@@ -141,7 +144,7 @@ def backfill(
             raise ConfigError(f"--start {start} is after --end {end}")
         settings = resolve_settings(config, db_path=db, as_of=last)
     except OrgHealthError as exc:
-        raise _failed_start(config, last, exc) from None
+        raise _failed_start(config, last, exc, db=db, road="backfill") from None
     from pipelines.runner import run_pipeline
 
     step = timedelta(days=7 if every is Every.week else 1)
@@ -149,7 +152,7 @@ def backfill(
     failed = []
     for number, day in enumerate(dates, start=1):
         try:
-            run_pipeline(replace(settings, as_of=day), log_level="INFO" if verbose else "CRITICAL")
+            run_pipeline(replace(settings, as_of=day), log_level="INFO" if verbose else "CRITICAL", road="backfill")
             outcome = "published"
         except OrgHealthError as exc:
             failed.append(day)
@@ -175,7 +178,7 @@ def demo(
     last --weeks weeks."""
     from orghealth.sample_org import SAMPLE_CONFIG
 
-    _run(SAMPLE_CONFIG, hris=None, jira=None, db=db, as_of=as_of, verbose=verbose, history_weeks=weeks)
+    _run(SAMPLE_CONFIG, hris=None, jira=None, db=db, as_of=as_of, verbose=verbose, history_weeks=weeks, road="demo")
 
 
 @app.command()
@@ -286,6 +289,44 @@ def diff_snapshots(
         raise _fail(exc) from None
     typer.echo(f"database: {db}")
     typer.echo(report(found))
+
+
+@app.command()
+def runs(
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Org config YAML (its database). Default: none.")
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            help="The published database; its run log is beside it. Default: the config's database, "
+            "else data/orghealth.duckdb.",
+        ),
+    ] = None,  # fmt: skip
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show the newest this many runs.")] = 20,
+) -> None:
+    """Print the run log, newest first: each run's road, as_of, outcome (published, blocked, failed, refused),
+    data errors, org-health findings and, when it did not publish, why."""
+    from orghealth import run_log
+    from orghealth.config import OrgConfig, load_config
+    from orghealth.render import terminal_table
+    from orghealth.settings import database_paths
+
+    try:
+        db_path, _ = database_paths(load_config(config) if config else OrgConfig(), db)
+        path = run_log.run_log_path(db_path)
+        found = run_log.read(path, newest_first=True, limit=limit)
+    except OrgHealthError as exc:
+        raise _fail(exc) from None
+    if not found:
+        typer.echo(f"no run recorded in {path} yet")
+        return
+    rows = [(f"{r.ended_at:%Y-%m-%d %H:%M:%S}", r.road, r.as_of.isoformat(), r.status, r.data_errors, r.findings,
+             r.reason or "") for r in found]  # fmt: skip
+    typer.echo(terminal_table(("ended (UTC)", "road", "as_of", "status", "errors", "findings", "reason"), rows,
+                              right=("errors", "findings")))  # fmt: skip
+    typer.echo(f"run log: {path} (newest {len(found)} shown)")
 
 
 def _failure_table(failed: list) -> str:
@@ -426,7 +467,7 @@ def alert_test(
         raise _fail(exc) from None
     if not alerts.channels:
         raise _fail(ConfigError(f"config file {config} configures no alert channel (alerts.channels)"))
-    deliveries = deliver(trial_alert(alerts.dagster_url), alerts)
+    deliveries = deliver(trial_alert(alerts.dagster_url, alerts.dashboard_url), alerts)
     for delivery in deliveries:
         typer.echo(f"{delivery.channel}: {'sent' if delivery.sent else delivery.error}")
     raise typer.Exit(0 if all(d.sent for d in deliveries) else 1)

@@ -24,6 +24,7 @@ from assets.partitions import PARTITIONS_START, as_of_partitions
 from assets.resources import WARNING_PREFIX
 from orghealth.database import working_copy
 from orghealth.errors import OrgHealthError
+from orghealth.run_log import ROAD_TAG
 from orghealth.settings import RunSettings
 from orghealth.sql_models import LAYERS
 from pipelines.definitions import JOB_NAME, defs
@@ -185,8 +186,9 @@ def open_instance(choice: InstanceChoice, environ: Mapping[str, str]) -> Iterato
         yield instance
 
 
-def run_pipeline(settings: RunSettings, *, log_level: str = "CRITICAL") -> RunResult:
+def run_pipeline(settings: RunSettings, *, log_level: str = "CRITICAL", road: str = "cli") -> RunResult:
     """Run the job for `settings` (as_of is the partition); raise RunFailed with a readable message on failure.
+    `road` is the command that started it (cli, demo, backfill), as the run log records it.
 
     The run is recorded in the instance `instance_home` chooses; with a log level below CRITICAL (--verbose) it
     says which on stderr."""
@@ -200,6 +202,7 @@ def run_pipeline(settings: RunSettings, *, log_level: str = "CRITICAL") -> RunRe
             instance=instance,
             partition_key=partition_key,
             raise_on_error=False,
+            tags={ROAD_TAG: road},
             run_config={
                 "resources": {"orghealth": {"config": settings.run_config()}},
                 "loggers": {"console": {"config": {"log_level": log_level}}},

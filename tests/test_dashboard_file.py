@@ -114,7 +114,8 @@ def test_the_file_holds_the_marts_quality_and_lookups_and_no_raw_hr_record(sourc
         "lookups.streams", "lookups.thresholds",
         "marts.leader_focus", "marts.org_health", "marts.shared_people_by_team", "marts.snapshot_changes",
         "marts.stl_changes", "marts.stream_ownership", "marts.team_alignment", "marts.team_dependencies",
-        "marts.team_dependency_summary", "marts.team_size", "marts.work_attribution", "quality.expectation_results",
+        "marts.team_dependency_summary", "marts.team_size", "marts.work_attribution", "ops.run_log",
+        "quality.expectation_results",
     ]  # fmt: skip
     columns = {c for (c,) in query(target, "SELECT DISTINCT column_name FROM duckdb_columns()")}
     assert not columns & {"email", "stl", "termination_date", "employment_type", "employee_id", "unexpected_examples"}

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
+from orghealth import run_log
 from orghealth.database import open_working, writer_config
 from pipelines.cli import app
 from pipelines.runner import RunFailed
@@ -131,12 +132,18 @@ def test_two_runs_on_one_database_one_publishes_and_the_other_refuses(tmp_path):
         for worker in workers:
             worker.stop()
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".orghealth-dashboards.duckdb.lock",  # taken in turn by the runs recording themselves in ops.run_log
         ".orghealth.runs",
         "orghealth-dashboards.duckdb",
         "orghealth-data-docs",
+        "orghealth-runlog.duckdb",
         "orghealth.duckdb",
     ]
     assert list((tmp_path / ".orghealth.runs").iterdir()) == []  # the refused runs made no working copy
+    # Each round: the winner published its date, the loser was refused for the loser's date.
+    logged = sorted((r.as_of.isoformat(), r.status) for r in run_log.read(tmp_path / "orghealth-runlog.duckdb"))
+    assert logged == sorted([(d, "published") for d in won] + [(date(2026, 10, 1 + n).isoformat(), "refused")
+                                                               for n in range(ROUNDS)])  # fmt: skip
 
 
 def test_a_lock_left_by_a_killed_run_is_taken_over(tmp_path):

@@ -36,6 +36,14 @@ def test_the_cli_dagster_job_execute_and_a_ui_materialisation_publish_the_same_t
         assert list((folder / ".orghealth.runs").iterdir()) == []
     # Every road also wrote the dashboard file Superset reads, the same on each.
     dashboards = {name: published_tables(folder / "orghealth-dashboards.duckdb") for name, folder in roads.items()}
+    # ...except the run log, which says which road each run took (and when it ran).
+    logs = {name: dashboards[name].pop("ops.run_log") for name in roads}
+    roads_taken = {name: [(row[0], row[4]) for row in log] for name, log in logs.items()}
+    assert roads_taken == {
+        "cli": [("cli", "published")],
+        "job_execute": [("dagster", "published")],
+        "ui": [("dagster", "published")],
+    }
     assert len(dashboards["cli"]["marts.team_size"]) == 4 and "marts.shared_people_by_team" in dashboards["cli"]
     assert dashboards["job_execute"] == dashboards["cli"] and dashboards["ui"] == dashboards["cli"]
 

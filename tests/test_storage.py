@@ -83,6 +83,7 @@ def test_a_disk_too_full_for_the_working_copy_leaves_nothing_behind(tmp_path, sm
         {orghealth_run(db)} || echo "exit $?"
         sha256sum {db} > {tmp_path}/after
         ls -A {folder} {folder}/.orghealth.runs > {tmp_path}/listing
+        {ORGHEALTH} runs --db {db} > {tmp_path}/runs
     """)
     assert result.stdout.strip() == "exit 1", result
     assert one_error(result.stderr) == (
@@ -90,7 +91,10 @@ def test_a_disk_too_full_for_the_working_copy_leaves_nothing_behind(tmp_path, sm
     )
     assert (tmp_path / "before").read_text() == (tmp_path / "after").read_text()
     listing = (tmp_path / "listing").read_text().split()  # no lock left, and no partial copy in the runs folder
-    assert listing == [f"{folder}:", ".orghealth.runs", "orghealth.duckdb", f"{folder}/.orghealth.runs:"]
+    # The run log (half a megabyte) still fits where the copy did not: the failure is recorded beside the database.
+    assert listing == [f"{folder}:", ".orghealth-dashboards.duckdb.lock", ".orghealth.runs", "orghealth-runlog.duckdb",
+                       "orghealth.duckdb", f"{folder}/.orghealth.runs:"]  # fmt: skip
+    assert "failed in step" in (tmp_path / "runs").read_text()
 
 
 @requires_mount
@@ -101,14 +105,20 @@ def test_a_disk_that_fills_during_the_run_stops_it_with_one_message(tmp_path):
         mount -t tmpfs -o size={2 * MB} tmpfs {folder}
         {orghealth_run(db)} || echo "exit $?"
         ls -A {folder} {folder}/.orghealth.runs > {tmp_path}/listing
+        {ORGHEALTH} runs --db {db} > {tmp_path}/runs
     """)
     assert result.stdout.strip() == "exit 1", result
     message = one_error(result.stderr)
     assert message.startswith(f"orghealth: the disk holding {folder / '.orghealth.runs'} is full (")
     assert "No space left on device" in message
     assert message.endswith(f"{db} is unchanged; free some space and run again")
-    # The copy that filled the disk is removed (it holds the space); no database was published.
-    assert (tmp_path / "listing").read_text().split() == [f"{folder}:", ".orghealth.runs", f"{folder}/.orghealth.runs:"]
+    # The copy that filled the disk is removed (it holds the space); no database was published. The space it
+    # held takes the run log, and the dashboard file holding only that log: the failure is on the page.
+    assert (tmp_path / "listing").read_text().split() == [
+        f"{folder}:", ".orghealth-dashboards.duckdb.lock", ".orghealth.runs", "orghealth-dashboards.duckdb",
+        "orghealth-runlog.duckdb", f"{folder}/.orghealth.runs:",
+    ]  # fmt: skip
+    assert "failed in step" in (tmp_path / "runs").read_text()
 
 
 @requires_mount

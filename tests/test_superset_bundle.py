@@ -1,6 +1,6 @@
 """The Superset import bundle (orghealth/superset/bundle.py) built from dashboards/*.yaml, without a server.
 
-The dashboard file here is made by hand: the twelve tables the real one holds (docs/configuration.md, "The dashboard
+The dashboard file here is made by hand: the thirteen tables the real one holds (docs/configuration.md, "The dashboard
 file"), each with the columns the charts read and a COMMENT, and a thresholds row whose focus threshold (0.75) is
 not the config's default, so that the annotation can only have come from the file. The bundle is built for the org
 "Acme" (slug acme); a second org, "Müller & Söhne" (slug muller-sohne), must get names and uuids of its own.
@@ -54,6 +54,8 @@ TABLES = {
     "marts.team_size": "as_of DATE, team_name VARCHAR, engineers BIGINT, headcount BIGINT, pizza_status VARCHAR, "
     "engineering_team BOOLEAN",
     "marts.work_attribution": "as_of DATE, attribution VARCHAR, items BIGINT",
+    "ops.run_log": "run_id VARCHAR, road VARCHAR, as_of DATE, started_at TIMESTAMP, ended_at TIMESTAMP, "
+    "status VARCHAR, data_errors INTEGER, findings INTEGER, reason VARCHAR",
     "quality.expectation_results": "as_of DATE, run_id VARCHAR, checked_at TIMESTAMP, suite VARCHAR, "
     "expectation VARCHAR, column_name VARCHAR, severity VARCHAR, success BOOLEAN, observed_value VARCHAR, "
     "unexpected_count BIGINT, why VARCHAR",

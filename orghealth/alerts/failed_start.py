@@ -32,7 +32,7 @@ def alert_failed_start(config_path: Path, as_of: date | None, run_id: str | None
         if not alerts.channels:
             return []
         alert = run_failed_alert(SETUP_STEP, error, as_of=as_of or config.as_of or date.today(), run_id=run_id,
-                                 dagster_url=alerts.dagster_url)  # fmt: skip
+                                 dagster_url=alerts.dagster_url, dashboard_url=alerts.dashboard_url)  # fmt: skip
         deliveries = deliver_once(alert, alerts) if run_id else deliver(alert, alerts)
         return undelivered(alert, deliveries)
     except Exception:  # noqa: BLE001 (an alert never hides the error it reports)

@@ -38,6 +38,7 @@ class Alert:
     run_id: str | None = None
     run_url: str | None = None
     data_docs: str | None = None
+    dashboard_url: str | None = None  # alerts.dashboard_url: the dashboard, with the run log, when configured
     facts: tuple[tuple[str, str], ...] = field(default=())
 
     @property
@@ -50,6 +51,8 @@ class Alert:
             found.append(("Dagster run", self.run_url))
         if self.data_docs:
             found.append(("Data Docs", self.data_docs))
+        if self.dashboard_url:
+            found.append(("Dashboard", self.dashboard_url))
         return found
 
     def all_facts(self) -> list[tuple[str, str]]:
@@ -124,7 +127,7 @@ def describe(outcome: Outcome, keys: Iterable[str] = ()) -> str:
 
 def _outcome_alert(
     trigger: Trigger, title: str, outcomes: list[Outcome], *, as_of: date, run_id: str, dagster_url: str,
-    docs_dir: Path | None, suite_keys: Mapping[str, list[str]],
+    docs_dir: Path | None, suite_keys: Mapping[str, list[str]], dashboard_url: str | None,
 ) -> Alert:  # fmt: skip
     ordered = sorted(outcomes, key=lambda o: (o.suite, o.expectation, o.column_name or ""))
     return Alert(
@@ -136,13 +139,14 @@ def _outcome_alert(
         run_id=run_id,
         run_url=run_url(dagster_url, run_id),
         data_docs=data_docs_url(docs_dir) if docs_dir else None,
+        dashboard_url=dashboard_url,
         facts=(("expectations", str(len(ordered))),),
     )
 
 
 def blocked_alert(
     outcomes: list[Outcome], *, as_of: date, run_id: str, dagster_url: str, docs_dir: Path | None = None,
-    suite_keys: Mapping[str, list[str]] | None = None,
+    suite_keys: Mapping[str, list[str]] | None = None, dashboard_url: str | None = None,
 ) -> Alert | None:  # fmt: skip
     """One alert for a run the quality gate stopped, listing every data error that failed; None if none did."""
     failed = [o for o in outcomes if o.severity == "error" and not o.success]
@@ -150,12 +154,12 @@ def blocked_alert(
         return None
     title = f"orghealth: publication blocked for as_of {as_of.isoformat()}: {len(failed)} data error(s)"
     return _outcome_alert("blocked", title, failed, as_of=as_of, run_id=run_id, dagster_url=dagster_url,
-                          docs_dir=docs_dir, suite_keys=suite_keys or {})  # fmt: skip
+                          docs_dir=docs_dir, suite_keys=suite_keys or {}, dashboard_url=dashboard_url)  # fmt: skip
 
 
 def findings_alert(
     new: list[Outcome], *, as_of: date, since: date | None, run_id: str, dagster_url: str,
-    docs_dir: Path | None = None, suite_keys: Mapping[str, list[str]] | None = None,
+    docs_dir: Path | None = None, suite_keys: Mapping[str, list[str]] | None = None, dashboard_url: str | None = None,
 ) -> Alert | None:  # fmt: skip
     """One alert for the org-health findings that are new since the snapshot `since`; None if there are none."""
     if not new:
@@ -163,11 +167,18 @@ def findings_alert(
     after = f"since {since.isoformat()}" if since else "in the first snapshot"
     title = f"orghealth: {len(new)} new org-health finding(s) {after}, as_of {as_of.isoformat()}"
     return _outcome_alert("new_finding", title, new, as_of=as_of, run_id=run_id, dagster_url=dagster_url,
-                          docs_dir=docs_dir, suite_keys=suite_keys or {})  # fmt: skip
+                          docs_dir=docs_dir, suite_keys=suite_keys or {}, dashboard_url=dashboard_url)  # fmt: skip
 
 
 def run_failed_alert(
-    step: str, error: str, *, as_of: date | None, run_id: str | None, dagster_url: str, docs_dir: Path | None = None
+    step: str,
+    error: str,
+    *,
+    as_of: date | None,
+    run_id: str | None,
+    dagster_url: str,
+    docs_dir: Path | None = None,
+    dashboard_url: str | None = None,
 ) -> Alert:
     """The run stopped on an error (not the quality gate): which step, and the error's first line, emails hidden.
     No run_id (the CLI failed before Dagster started a run): no run link."""
@@ -185,15 +196,17 @@ def run_failed_alert(
         run_id=run_id,
         run_url=run_url(dagster_url, run_id) if run_id else None,
         data_docs=data_docs_url(docs_dir) if docs_dir else None,
+        dashboard_url=dashboard_url,
     )
 
 
-def trial_alert(dagster_url: str) -> Alert:
+def trial_alert(dagster_url: str, dashboard_url: str | None = None) -> Alert:
     return Alert(
         trigger="test",
         title="orghealth: test message",
         as_of=None,
         lines=("This channel receives orghealth's alerts.",),
         subject="test",
+        dashboard_url=dashboard_url,
         facts=(("dagster", dagster_url),),
     )

@@ -1,0 +1,15 @@
+-- One row per run of the job, on every road and whatever its outcome: the run log, as of the latest run.
+-- Only a published run changes this file's other tables; a blocked, failed or refused run replaces this table
+-- alone, so the date those tables show and how the last run ended are both on the page. The log itself is
+-- NAME-runlog.duckdb beside the published database (orghealth/run_log.py); the writing connection copies its
+-- rows into the temporary table run_log_rows.
+-- column run_id: The Dagster run id; NULL for a run the command line refused before Dagster started it.
+-- column road: What started the run: cli, demo or backfill (the orghealth commands), schedule, sensor, or dagster (the UI, `dagster job execute`).
+-- column as_of: The date the run describes (its partition).
+-- column started_at: When the run started (UTC).
+-- column ended_at: When the run ended (UTC); for a published run, the moment it published.
+-- column status: published, blocked (a data error stopped publication), failed (a step raised) or refused (the run could not start).
+-- column data_errors: Blocking expectations that failed in the run.
+-- column findings: Org-health findings (warning expectations) that failed in the run.
+-- column reason: What blocked, failed or refused the run, in words; NULL when it published.
+SELECT run_id, road, as_of, started_at, ended_at, status, data_errors, findings, reason FROM run_log_rows
