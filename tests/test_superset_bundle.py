@@ -64,14 +64,13 @@ TABLES = {
 CHARTS = [
     "single_threaded_share", "pizza_share", "program_aligned_share", "split_engineer_share", "active_stl_share",
     "links_per_team", "stl_verdicts", "team_pizza", "dependency_ranking", "dependency_network", "dependency_pairs",
-    "team_alignment", "shared_people", "stream_problems", "what_changed", "stl_changes", "quality_errors",
-    "quality_findings_count",
+    "team_alignment", "shared_people", "stream_problems", "what_changed", "stl_changes", "run_status", "recent_runs",
     "quality_findings",
 ]  # fmt: skip
 VIEWS = [
     "team_alignment_latest", "shared_people_by_team_latest", "team_dependencies_latest", "quality_last_run",
     "stl_verdicts", "team_pizza", "dependency_ranking", "dependency_pairs", "stream_problems", "latest_changes",
-    "latest_stl_changes",
+    "latest_stl_changes", "run_status", "recent_runs",
 ]  # fmt: skip
 
 
@@ -301,6 +300,10 @@ def test_an_org_name_without_a_letter_or_digit_is_a_config_error(tmp_path):
     assert "org_name" in message and "has no letter or digit to make a slug of" in message
 
 
+def chart_of(definition: dict, chart_id: str) -> dict:
+    return next(c for c in definition["charts"] if c["id"] == chart_id)
+
+
 def write_definition(tmp_path: Path, change) -> Path:
     data = yaml.safe_load(default_files()[0].read_text(encoding="utf-8"))
     change(data)
@@ -310,7 +313,7 @@ def write_definition(tmp_path: Path, change) -> Path:
 
 
 def test_a_chart_naming_an_unknown_table_is_an_error_naming_it(tmp_path):
-    path = write_definition(tmp_path, lambda d: d["charts"][9].update(dataset="marts.leader_focuss"))
+    path = write_definition(tmp_path, lambda d: chart_of(d, "dependency_network").update(dataset="marts.leader_focuss"))
     with pytest.raises(DashboardDefinitionError) as raised:
         load_dashboards([path], dashboard_tables())
     message = str(raised.value)
@@ -329,7 +332,7 @@ def test_wrong_keys_and_a_chart_left_out_of_the_layout_are_errors(tmp_path):
 
 
 def test_a_missing_column_or_a_failing_view_stops_the_build(tmp_path, dashboard_file):
-    path = write_definition(tmp_path, lambda d: d["charts"][7]["params"].update(x_axis="team"))
+    path = write_definition(tmp_path, lambda d: chart_of(d, "team_pizza")["params"].update(x_axis="team"))
     with pytest.raises(BundleError, match="chart team_pizza: dataset team_pizza has no column team"):
         build_bundle(load_dashboards([path], dashboard_tables()), dashboard_file, ACME)
     path = write_definition(tmp_path, lambda d: d["views"]["quality_last_run"].update(sql="SELECT nope FROM x.y"))
