@@ -162,3 +162,23 @@ def overlapping_texts(texts: list[dict[str, Any]]) -> list[str]:
 def layout_problems(texts: list[dict[str, Any]]) -> list[str]:
     """Every text that is cut, and every pair that overlaps, in words; empty when the page reads cleanly."""
     return cut_texts(texts) + overlapping_texts(texts)
+
+
+TABLE_JS = r"""
+const tile = Array.from(document.querySelectorAll('[data-test="chart-grid-component"]'))
+  .find(t => t.dataset.testChartName === arguments[0]);
+if (!tile) return null;
+// Superset's table keeps its sticky header and its body in two <table>s.
+const head = tile.querySelector('thead tr');
+if (!head) return {heads: [], rows: []};
+const cells = (row, tag) => Array.from(row.querySelectorAll(tag)).map(c => c.innerText.replace(/\s+/g, ' ').trim());
+return {heads: cells(head, 'th'),
+        rows: Array.from(tile.querySelectorAll('tbody tr')).map(r => cells(r, 'td')).filter(r => r.length)};
+"""
+
+
+def table_rows(driver: Any, chart_title: str) -> list[dict[str, str]]:
+    """The rows a table chart shows, each as {column header as shown: cell text as shown}."""
+    found = driver.execute_script(TABLE_JS, chart_title)
+    assert found is not None, f"no chart titled {chart_title!r} on the page"
+    return [dict(zip(found["heads"], row, strict=True)) for row in found["rows"]]

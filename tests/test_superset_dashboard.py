@@ -14,6 +14,8 @@ Needs Superset's venv (`make superset-install`), Debian's chromium and chromium-
 dependency); without them the tests skip with the reason.
 """
 
+import csv
+import json
 import os
 import re
 import shutil
@@ -22,7 +24,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ import duckdb
 import pytest
 import yaml
 
+from tests.dashboard_page import CHART_DATA_REQUESTS_JS, PAGE_RECORDERS, TEXT_BOXES_JS, layout_problems, table_rows
 from tests.superset_server import (
     FIXTURE_PASSWORD,
     FIXTURE_USER,
@@ -132,6 +135,8 @@ def browser() -> Iterator[Any]:
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={WIDTH},1000"):
         options.add_argument(arg)  # --no-sandbox: Chromium's sandbox refuses to run as root (CI)
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    # Before any page script of every page: record canvas text and chart-data requests (tests/dashboard_page.py).
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": PAGE_RECORDERS})
     try:
         yield driver
     finally:
@@ -240,8 +245,90 @@ def test_dashboard_renders_every_chart_with_the_dashboard_files_numbers(
     shown = {c["name"]: c["big_number"] for c in charts if c["viz"].startswith("big_number")}
     assert shown == expected_big_numbers(definition, published.dashboard_file)
 
+    # Nothing a person reads is cut or lies on another text (1600 px wide, the whole page in the window).
+    problems = layout_problems(browser.execute_script(TEXT_BOXES_JS))
+    assert not problems, "\n".join(problems)
+
+    # The query each chart's saved query_context asks is the one Superset's own front end built for it in this
+    # browser: what the API, reports and thumbnails run is what the dashboard shows (orghealth/superset/query_context.py
+    # is checked against the installed Superset, not against itself).
+    sent = [json.loads(body) for body in browser.execute_script(CHART_DATA_REQUESTS_JS)]
+    assert len({q["form_data"]["slice_id"] for q in sent}) == len(titles)
+    api = superset.api()
+    for request in sent:
+        chart = api.get(f"/api/v1/chart/{request['form_data']['slice_id']}", timeout=30).json()["result"]
+        saved = json.loads(chart["query_context"])["queries"]
+        assert saved == request["queries"], f"{chart['slice_name']}: the saved query differs from the browser's"
+
+    # The answers, against what the sample org plants (orghealth/sample_org/README.md, planted.json).
+    assert_sample_org_answers(browser, published)
+
     if UPDATE_SCREENSHOT:
         shutil.copyfile(tmp_path / "dashboard.png", SCREENSHOT)
+
+
+SAMPLE = REPO / "orghealth" / "sample_org" / "data"
+AS_OF = date(2026, 11, 20)  # the sample config's as_of: the demo's last snapshot
+
+
+def _hris_date(text: str) -> date | None:
+    """An HRIS date of the sample export (MM/DD/YYYY), None when blank or not a date (the planted malformed row)."""
+    try:
+        return datetime.strptime(text, "%m/%d/%Y").date() if text else None
+    except ValueError:
+        return None
+
+
+def expected_people_changes(before: date, after: date) -> tuple[int, int, int]:
+    """Joiners, leavers and movers between two snapshots of the demo, worked out from the HRIS export itself: every
+    snapshot reads the same file, so nobody changes team, and who is active on a date follows from the hire and
+    termination dates (a Terminated status without a date counts as gone; the planted malformed row is rejected)."""
+    with (SAMPLE / "hris_people.csv").open(encoding="utf-8-sig", newline="") as export:
+        rows = list(csv.DictReader(export))
+
+    def active(row: dict[str, str], day: date) -> bool:
+        hired, left = _hris_date(row["Hire Date"]), _hris_date(row["Termination Date"])
+        gone = (left is not None and left <= day) or (left is None and row["Status"] == "Terminated")
+        return hired is not None and hired <= day and not gone
+
+    joiners = sum(active(r, after) and not active(r, before) for r in rows)
+    leavers = sum(active(r, before) and not active(r, after) for r in rows)
+    return joiners, leavers, 0
+
+
+def assert_sample_org_answers(browser: Any, published: Published) -> None:
+    planted = json.loads((SAMPLE / "planted.json").read_text(encoding="utf-8"))
+    config = yaml.safe_load((SAMPLE / "orghealth.yaml").read_text(encoding="utf-8"))
+    with (SAMPLE / "hris_people.csv").open(encoding="utf-8-sig", newline="") as export:
+        people = {r["Employee ID"]: r for r in csv.DictReader(export)}
+    streams = {s["id"]: s["name"] for s in config["work_streams"]}
+
+    # The spread leader owns two streams: not single-threaded, and the words say so first.
+    leaders = table_rows(browser, "Which leaders are not single-threaded, and why?")
+    spread = people[planted["spread_leader"]]["Full Name"]
+    row = next(r for r in leaders if r["Leader"] == spread)
+    owned = ", ".join(streams[s] for s in planted["spread_leader_streams"])  # in config order, as planted
+    assert row["Single-threaded?"] == "✗ not single-threaded"
+    assert row["Why not"].startswith(f"owns 2 streams ({owned})")
+    assert leaders.index(row) < min(i for i, r in enumerate(leaders) if r["Single-threaded?"].startswith("✓"))
+
+    # The planted hub team is the one others wait on most (the sample's HRIS names teams in its Team column).
+    ranking = table_rows(browser, "Which teams do others wait on most?")
+    assert ranking[0]["Team others wait on"] == people[planted["hub_team_manager"]]["Team"]
+
+    # What changed since the week before: joiners, leavers, movers from the export's own dates.
+    changed = {
+        r["Topic"]: r["Since the snapshot before"] for r in table_rows(browser, "What changed since the last snapshot?")
+    }
+    joined, left, moved = expected_people_changes(AS_OF - timedelta(weeks=1), AS_OF)
+    assert changed["People"] == f"{joined} joined, {left} left, {moved} moved team since 13 Nov 2026"
+
+    # The first row: the data's date, how the last run (the demo's last week) ended, and the data's age today.
+    (status,) = table_rows(browser, "Can I trust what I see?")
+    line = status["Data as of · last run · age"]
+    assert line.startswith("Data as of 20 Nov 2026 · last run ")
+    assert "(demo, for 20 Nov 2026): published · " in line
+    assert line.endswith(f" · {(date.today() - AS_OF).days} days old")
 
 
 # ---- Superset reads while the pipeline publishes ------------------------------------------------------------------
