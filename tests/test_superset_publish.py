@@ -36,6 +36,10 @@ HEADLINES = {
     "Streams with an active STL": "active_stl_share",
     "Cross-team links per team": "links_per_team",
 }
+# What one publish makes: the dashboard's 19 charts; a dataset per table of the dashboard file (15) and per view
+# the charts read (the YAML's 10 views, and the latest-snapshot views of 3 tables).
+CHARTS = 19
+DATASETS = 15 + 10 + 3
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +75,7 @@ def test_publish_check_and_publish_again(server: Superset, tmp_path: Path):
 
     session = server.api()
     charts = published_charts(session)
-    assert len(charts) == 15
+    assert len(charts) == CHARTS
     rows = {}
     for chart in charts:
         answer = session.post("/api/v1/chart/data", json=json.loads(chart["query_context"]))
@@ -92,23 +96,26 @@ def test_publish_check_and_publish_again(server: Superset, tmp_path: Path):
         trend = sorted(rows[title], key=lambda r: r["as_of"])
         assert len(trend) == 3, title
         assert trend[-1][title] == pytest.approx(expected[column]), title
-    assert len(rows["STL focus, latest snapshot"]) == stls
-    assert len(rows["Stream ownership anti-patterns, latest snapshot"]) == streams
-    assert rows["Data errors, last run"] == [{"Data errors": 0}]  # a published run has no failed blocking check
+    assert len(rows["Which leaders are not single-threaded, and why?"]) == stls
+    assert len(rows["Which streams lack a real single-threaded owner?"]) == streams
+    # The demo's last run published: no failed blocking check, and the first row says it.
+    (status,) = rows["Can I trust what I see?"]
+    assert status["data_errors"] == 0 and ": published · " in status["status_line"]
 
     check = orghealth_cli("superset", "check", "--url", server.url, env=server.env())
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "15 charts: 15 answered, 0 failed" in check.stdout
+    assert f"{CHARTS} charts: {CHARTS} answered, 0 failed" in check.stdout
 
     before = counts(session)
-    assert before == {"database": 1, "dataset": 12 + 7, "chart": 15, "dashboard": 1}
+    assert before == {"database": 1, "dataset": DATASETS, "chart": CHARTS, "dashboard": 1}
     again = orghealth_cli("superset", "publish", "--url", server.url, "--db", str(db), env=server.env())
     assert again.returncode == 0, again.stderr
     assert counts(session) == before
 
     # A change to a chart is a change to its file: the chart itself takes it, and nothing is added.
     definition = yaml.safe_load((REPO / "dashboards" / "stl_org_health.yaml").read_text(encoding="utf-8"))
-    definition["charts"][0]["title"] = "Single-threaded leaders (renamed)"
+    headline = next(c for c in definition["charts"] if c["id"] == "single_threaded_share")
+    headline["title"] = "Single-threaded leaders (renamed)"
     changed = tmp_path / "changed.yaml"
     changed.write_text(yaml.safe_dump(definition), encoding="utf-8")
     renamed = orghealth_cli("superset", "publish", "--url", server.url, "--db", str(db), "--dashboards", str(changed),
