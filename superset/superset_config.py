@@ -35,4 +35,9 @@ WTF_CSRF_ENABLED = True
 PREVENT_UNSAFE_DB_CONNECTIONS = True
 
 # Dashboard import (/api/v1/dashboard/import/, `superset import-dashboards`) needs no feature flag in 6.1.
-FEATURE_FLAGS: dict[str, bool] = {}
+# Template processing (Jinja in a dataset's SQL) lets the dashboard's views read its filters' values
+# (filter_values): the Snapshot filter and the leader's org or team filter (orghealth/superset/filters.py).
+# SUPERSET_TEMPLATE_PROCESSING=0 turns it off, as on a Superset without the flag (a test checks publish says so).
+FEATURE_FLAGS: dict[str, bool] = {
+    "ENABLE_TEMPLATE_PROCESSING": os.environ.get("SUPERSET_TEMPLATE_PROCESSING", "1") != "0",
+}

@@ -15,6 +15,7 @@ nothing may need a horizontal scroll) and which two texts of one chart overlap.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 PAGE_RECORDERS = r"""
 (() => {
@@ -182,3 +183,22 @@ def table_rows(driver: Any, chart_title: str) -> list[dict[str, str]]:
     found = driver.execute_script(TABLE_JS, chart_title)
     assert found is not None, f"no chart titled {chart_title!r} on the page"
     return [dict(zip(found["heads"], row, strict=True)) for row in found["rows"]]
+
+
+def _rison_string(value: str) -> str:
+    return "'" + value.replace("!", "!!").replace("'", "!'") + "'"
+
+
+def with_filters(dashboard_url: str, **picked: str) -> str:
+    """The dashboard's URL with native filters picked, as Superset's own links carry them (rison in
+    `native_filters`): with_filters(url, scope="Org: Dan Dir", snapshot="2026-11-20")."""
+    entries = []
+    for name, value in picked.items():
+        filter_id = f"NATIVE_FILTER-{name}"
+        text = _rison_string(value)
+        entries.append(
+            f"{filter_id}:(id:{filter_id},extraFormData:(filters:!((col:{name},op:IN,val:!({text})))),"
+            f"filterState:(label:{text},validateStatus:!f,value:!({text})),ownState:())"
+        )
+    separator = "&" if "?" in dashboard_url else "?"
+    return f"{dashboard_url}{separator}native_filters={quote('(' + ','.join(entries) + ')')}"

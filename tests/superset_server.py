@@ -140,17 +140,23 @@ def init_metadata(state: Path, username: str, password: str) -> Path:
 
 @contextmanager
 def running_superset(
-    state: Path, *, username: str = "admin", password: str | None = None, template: Path | None = None
+    state: Path,
+    *,
+    username: str = "admin",
+    password: str | None = None,
+    template: Path | None = None,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[Superset]:
     """Start a Superset with its state in `state` on a free port; yield it; always stop it.
 
     template: a home folder made by init_metadata with the same username and password (it is copied into state,
-    so init has nothing left to do). password defaults to a random one.
+    so init has nothing left to do). password defaults to a random one. settings: environment variables
+    superset/superset_config.py reads (SUPERSET_TEMPLATE_PROCESSING=0).
     """
     require_venv()
     password = password or secrets.token_urlsafe(12)
     port = free_port()
-    env = _server_env(state, port, username, password)
+    env = _server_env(state, port, username, password) | (settings or {})
     state.mkdir(parents=True, exist_ok=True)
     if template is not None:
         shutil.copytree(template, state / "home", dirs_exist_ok=True)

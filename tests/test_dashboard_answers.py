@@ -14,7 +14,9 @@ bundle's views and charts, Superset's query and its table rendering. The org is 
    (PAY-1 and PAY-4, both resolved), Max Web's team blocks Mia Pay's once (open): Mia Pay's team comes first,
    with 2 links, 0 open, 2 resolved, though it has no open link (the old heatmap of open links hid it).
 2. D2 = 2026-11-27, published: Nia joined, Ian left, Eva moved team: "1 joined, 1 left, 1 moved team since
-   20 Nov 2026".
+   20 Nov 2026"; Mia, now STL of legacy too, owns two streams (tests/test_changes_e2e.py). The filters: the
+   Snapshot filter at D1 shows D1's answers again; a team or a leader's org narrows the leaders and the links to it
+   (Max Web's team: Max alone, and both links, which touch his team; Moe Idle's org: no STL and no link).
 3. 2026-12-04, blocked: its export has a row with a hire date that is not a date, 1 of 13 rows rejected, past the
    1% limit. The published data stays D2's, and the page's first row says so and why.
 """
@@ -27,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from tests.dashboard_page import TEXT_BOXES_JS, layout_problems, table_rows
+from tests.dashboard_page import TEXT_BOXES_JS, layout_problems, table_rows, with_filters
 from tests.metrics_snapshots import BROKEN, D1, D2, hris_broken, hris_d1, hris_d2, write_config
 from tests.superset_server import (
     FIXTURE_PASSWORD,
@@ -45,6 +47,7 @@ DASHBOARD = "metrics-stl-org-health"  # the org_name "Metrics", slugged
 CHARTS = 19  # charts of dashboards/stl_org_health.yaml
 LEADERS = "Which leaders are not single-threaded, and why?"
 WAITED_ON = "Which teams do others wait on most?"
+PAIRS = "Who blocks whom, pair by pair?"
 CHANGED = "What changed since the last snapshot?"
 TRUST = "Can I trust what I see?"
 
@@ -82,10 +85,12 @@ def org(tmp_path_factory: pytest.TempPathFactory, superset: Superset) -> Org:
     return org
 
 
-def open_dashboard(driver: Any, superset: Superset) -> list[dict[str, Any]]:
-    driver.get(f"{superset.url}/superset/dashboard/{DASHBOARD}/?standalone=1")
+def open_dashboard(driver: Any, superset: Superset, **picked: str) -> list[dict[str, Any]]:
+    """Load the dashboard, with filters picked when given; every chart drawn (narrowed, a chart may hold nothing)."""
+    driver.get(with_filters(f"{superset.url}/superset/dashboard/{DASHBOARD}/?standalone=1", **picked))
     charts = settled_charts(driver, CHARTS)
-    assert all(c["state"] == "rendered" for c in charts), {c["name"]: c["text"] for c in charts}
+    drawn = {"rendered", "empty"} if picked else {"rendered"}
+    assert all(c["state"] in drawn for c in charts), {c["name"]: c["text"] for c in charts}
     return charts
 
 
@@ -117,6 +122,32 @@ def test_each_answer_is_on_the_page_after_a_good_run_then_a_blocked_one(
     open_dashboard(browser, superset)
     changed = {r["Topic"]: r["Since the snapshot before"] for r in table_rows(browser, CHANGED)}
     assert changed["People"] == "1 joined, 1 left, 1 moved team since 20 Nov 2026"
+    # Mia became STL of legacy too: two streams, though her org works on pay alone (focus 100%).
+    flagged = {r["Leader"]: r["Why not"] for r in table_rows(browser, LEADERS) if r["Single-threaded?"][0] == "✗"}
+    assert flagged["Mia Pay"] == "owns 2 streams (Payments, Legacy reports)"
+
+    # The Snapshot filter goes back to D1: D1's answers again. With a team picked too, only that team's leader.
+    open_dashboard(browser, superset, snapshot=D1.isoformat())
+    leaders = table_rows(browser, LEADERS)
+    assert {r["Leader"]: r["Why not"] for r in leaders if r["Single-threaded?"][0] == "✗"} == {
+        "Dan Dir": "owns 2 streams (Page migration, Operations); focus 13% on Page migration, under 80%",
+        "Max Web": "focus 25% on Web shop, under 80%",
+    }
+    changed = {r["Topic"]: r["Since the snapshot before"] for r in table_rows(browser, CHANGED)}
+    assert changed == {"Snapshots": "this is the first snapshot: there is nothing earlier to compare it with"}
+    open_dashboard(browser, superset, snapshot=D1.isoformat(), scope="Team: Max Web's team")
+    assert [(r["Leader"], r["Single-threaded?"]) for r in table_rows(browser, LEADERS)] == [
+        ("Max Web", "✗ not single-threaded")
+    ]
+    # Both of D1's links touch Max's team (tests/test_marts.py): Mia's team blocks it twice, it blocks Mia's once.
+    pairs = {
+        (r["Blocking team"], r["Waiting team"]): r["Links"]
+        for r in table_rows(browser, "Who blocks whom, pair by pair?")
+    }
+    assert pairs == {("Mia Pay's team", "Max Web's team"): "2", ("Max Web's team", "Mia Pay's team"): "1"}
+    open_dashboard(browser, superset, snapshot=D1.isoformat(), scope="Org: Moe Idle")
+    assert table_rows(browser, LEADERS) == []  # Moe owns no stream
+    assert table_rows(browser, PAIRS) == []  # and his team has no cross-team link
 
     # A blocked night: the page still shows D2's data, and its first row says the last run was blocked, and why.
     blocked = org.run("hris-broken", hris_broken(), "mia@m.example", BROKEN)

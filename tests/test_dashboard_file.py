@@ -44,6 +44,8 @@ def make_source(path: Path) -> Path:
                     {"d": D, "i": employee_id, "n": name, "e": email})  # fmt: skip
     con.execute("CREATE TABLE core.teams (as_of DATE, team_id VARCHAR, team_name VARCHAR, manager_id VARCHAR, "
                 "manager_name VARCHAR)")  # fmt: skip
+    con.execute("CREATE TABLE core.org_members (as_of DATE, leader_id VARCHAR, employee_id VARCHAR, "
+                "levels_below INTEGER, member_active BOOLEAN)")  # fmt: skip
     con.execute("CREATE TABLE marts.team_size (as_of DATE, team_id VARCHAR, team_name VARCHAR, manager_id VARCHAR, "
                 "manager_name VARCHAR, headcount INTEGER, contractors INTEGER)")  # fmt: skip
     for team_id, (name, manager, headcount, contractors) in TEAMS.items():
@@ -111,7 +113,7 @@ def test_the_file_holds_the_marts_quality_and_lookups_and_no_raw_hr_record(sourc
     write_dashboard_file(source, target, config(), None)
     tables = query(target, "SELECT schema_name || '.' || table_name FROM duckdb_tables() ORDER BY 1")
     assert [t for (t,) in tables] == [
-        "lookups.streams", "lookups.thresholds",
+        "lookups.scopes", "lookups.snapshots", "lookups.streams", "lookups.thresholds",
         "marts.leader_focus", "marts.org_health", "marts.shared_people_by_team", "marts.snapshot_changes",
         "marts.stl_changes", "marts.stream_ownership", "marts.team_alignment", "marts.team_dependencies",
         "marts.team_dependency_summary", "marts.team_size", "marts.work_attribution", "ops.run_log",
@@ -281,3 +283,32 @@ def test_a_failed_publication_leaves_the_dashboard_file_as_it_was(source, tmp_pa
         raise RuntimeError("the published file could not be moved")
     assert target.read_bytes() == b"the previous dashboard file"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dashboards.duckdb", "published.duckdb"]
+
+
+def test_scopes_list_each_leaders_org_and_each_team_by_the_names_shown(source, tmp_path):
+    # The tree: E9 Ivy Ng (no team of her own in TEAMS) leads E1 Ana and E2 Bo; E1 leads E4 Di and E5 Ed.
+    con = duckdb.connect(str(source))
+    members = [("E9", "E9", 0), ("E9", "E1", 1), ("E9", "E2", 1), ("E9", "E4", 2), ("E9", "E5", 2),
+               ("E1", "E1", 0), ("E1", "E4", 1), ("E1", "E5", 1)]  # fmt: skip
+    for leader, member, levels in members:
+        con.execute("INSERT INTO core.org_members VALUES ($d, $l, $m, $n, true)",
+                    {"d": D, "l": leader, "m": member, "n": levels})  # fmt: skip
+    con.close()
+    target = tmp_path / "dashboards.duckdb"
+    write_dashboard_file(source, target, config(pseudonymise=True), KEY)
+    got = query(target, "SELECT scope, list(team_id ORDER BY team_id) FILTER (WHERE team_id IS NOT NULL), "
+                        "list(leader_id ORDER BY leader_id) FILTER (WHERE leader_id IS NOT NULL) FROM lookups.scopes "
+                        "GROUP BY scope ORDER BY scope")  # fmt: skip
+    # Leaders (someone reports to them): E9 and E1. E1 and every team manager keep their names (named roles: they
+    # head a leader_focus row or a team); E9 heads neither in this source, so she shows by pseudonym. Ivy's org holds
+    # the teams whose manager is in it (all four) and its leaders (E1, E9); Ana's, her team and Di's and Ed's. A
+    # team's scope is the team and its manager.
+    ivy = token("E9")
+    assert got == [
+        ("Org: Ana Lima", ["E1", "E4", "E5"], ["E1"]),
+        (f"Org: {ivy}", ["E1", "E2", "E4", "E5"], ["E1", ivy]),
+        ("Team: Ana Lima's team", ["E1"], ["E1"]),
+        ("Team: Data", ["E4"], ["E4"]),
+        ("Team: Platform", ["E2"], ["E2"]),
+        ("Team: Web", ["E5"], ["E5"]),
+    ]

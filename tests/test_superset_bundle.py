@@ -28,37 +28,67 @@ DATABASE = "orghealth-acme"  # the org's database name, and its folder of datase
 DASHBOARD = "acme-stl-org-health"  # the org's dashboard slug, and its folder of charts
 TABLES = {
     "lookups.streams": "position INTEGER, stream_id VARCHAR, stream_name VARCHAR, kind VARCHAR",
-    "lookups.thresholds": "focus_threshold DOUBLE, alignment_threshold DOUBLE, team_min_engineers INTEGER, "
-    "team_max_engineers INTEGER, team_max_headcount INTEGER, min_group_size INTEGER, pseudonymised BOOLEAN",
-    "marts.leader_focus": "as_of DATE, leader_name VARCHAR, owned_streams BIGINT, owned_focus DOUBLE, "
-    "single_threaded BOOLEAN, top_owned_stream VARCHAR, top_owned_focus DOUBLE, effective_streams DOUBLE, "
-    "not_single_threaded_reason VARCHAR",
-    "marts.org_health": "as_of DATE, single_threaded_share DOUBLE, pizza_share DOUBLE, program_aligned_share DOUBLE, "
-    "split_engineer_share DOUBLE, active_stl_share DOUBLE, links_per_team DOUBLE",
-    "marts.shared_people_by_team": "as_of DATE, team_name VARCHAR, engineers BIGINT, split_engineers BIGINT",
-    "marts.stream_ownership": "as_of DATE, stream_name VARCHAR, kind VARCHAR, stl_name VARCHAR, no_stl BOOLEAN, "
-    "stl_owns_multiple BOOLEAN, stl_below_focus BOOLEAN, project_outlived BOOLEAN, stl_departed BOOLEAN, "
-    "stl_not_in_hris BOOLEAN, age_days BIGINT",
-    "marts.team_alignment": "as_of DATE, team_name VARCHAR, items BIGINT, program_share DOUBLE, product_share DOUBLE, "
-    "project_share DOUBLE, unmapped_share DOUBLE",
-    "marts.team_dependencies": "as_of DATE, dependent_team_name VARCHAR, blocking_team_name VARCHAR, links BIGINT, "
-    "open_links BIGINT",
+    "lookups.snapshots": "as_of DATE, snapshot VARCHAR",
+    "lookups.scopes": "as_of DATE, scope VARCHAR, team_id VARCHAR, leader_id VARCHAR",
+    "lookups.thresholds": (
+        "focus_threshold DOUBLE, alignment_threshold DOUBLE, team_min_engineers INTEGER, "
+        "team_max_engineers INTEGER, team_max_headcount INTEGER, min_group_size INTEGER, "
+        "pseudonymised BOOLEAN"
+    ),
+    "marts.leader_focus": (
+        "as_of DATE, leader_id VARCHAR, leader_name VARCHAR, owned_streams BIGINT, owned_focus DOUBLE, "
+        "single_threaded BOOLEAN, top_owned_stream VARCHAR, top_owned_focus DOUBLE, "
+        "effective_streams DOUBLE, not_single_threaded_reason VARCHAR"
+    ),
+    "marts.org_health": (
+        "as_of DATE, single_threaded_share DOUBLE, pizza_share DOUBLE, program_aligned_share DOUBLE, "
+        "split_engineer_share DOUBLE, active_stl_share DOUBLE, links_per_team DOUBLE"
+    ),
+    "marts.shared_people_by_team": (
+        "as_of DATE, team_id VARCHAR, team_name VARCHAR, engineers BIGINT, split_engineers BIGINT"
+    ),
+    "marts.stream_ownership": (
+        "as_of DATE, stream_name VARCHAR, kind VARCHAR, stl_id VARCHAR, stl_name VARCHAR, "
+        "top_team VARCHAR, no_stl BOOLEAN, stl_owns_multiple BOOLEAN, stl_below_focus BOOLEAN, "
+        "project_outlived BOOLEAN, stl_departed BOOLEAN, stl_not_in_hris BOOLEAN, age_days BIGINT"
+    ),
+    "marts.team_alignment": (
+        "as_of DATE, team_id VARCHAR, team_name VARCHAR, items BIGINT, program_share DOUBLE, "
+        "product_share DOUBLE, project_share DOUBLE, unmapped_share DOUBLE"
+    ),
+    "marts.team_dependencies": (
+        "as_of DATE, dependent_team VARCHAR, dependent_team_name VARCHAR, blocking_team VARCHAR, "
+        "blocking_team_name VARCHAR, links BIGINT, open_links BIGINT"
+    ),
     "marts.team_dependency_summary": "as_of DATE, team_name VARCHAR, depends_on_links BIGINT",
-    "marts.snapshot_changes": "as_of DATE, previous_as_of DATE, joiners BIGINT, leavers BIGINT, movers BIGINT, "
-    "stl_changes BIGINT, stream_stl_changes BIGINT, single_threaded_flips BIGINT, findings_new BIGINT, "
-    "findings_resolved BIGINT, headcount_before BIGINT, headcount_after BIGINT, single_threaded_leaders_before BIGINT, "
-    "single_threaded_leaders_after BIGINT, teams_within_pizza_before BIGINT, teams_within_pizza_after BIGINT, "
-    "cross_team_links_before BIGINT, cross_team_links_after BIGINT",
-    "marts.stl_changes": "as_of DATE, previous_as_of DATE, change VARCHAR, stream_id VARCHAR, stream_name VARCHAR, "
-    "previous_stl_name VARCHAR, stl_name VARCHAR, leader_name VARCHAR, reason VARCHAR",
-    "marts.team_size": "as_of DATE, team_name VARCHAR, engineers BIGINT, headcount BIGINT, pizza_status VARCHAR, "
-    "engineering_team BOOLEAN",
+    "marts.snapshot_changes": (
+        "as_of DATE, previous_as_of DATE, joiners BIGINT, leavers BIGINT, movers BIGINT, "
+        "stl_changes BIGINT, stream_stl_changes BIGINT, single_threaded_flips BIGINT, "
+        "findings_new BIGINT, findings_resolved BIGINT, headcount_before BIGINT, "
+        "headcount_after BIGINT, single_threaded_leaders_before BIGINT, "
+        "single_threaded_leaders_after BIGINT, teams_within_pizza_before BIGINT, "
+        "teams_within_pizza_after BIGINT, cross_team_links_before BIGINT, "
+        "cross_team_links_after BIGINT"
+    ),
+    "marts.stl_changes": (
+        "as_of DATE, previous_as_of DATE, change VARCHAR, stream_id VARCHAR, stream_name VARCHAR, "
+        "previous_stl_id VARCHAR, previous_stl_name VARCHAR, stl_id VARCHAR, stl_name VARCHAR, "
+        "leader_id VARCHAR, leader_name VARCHAR, reason VARCHAR"
+    ),
+    "marts.team_size": (
+        "as_of DATE, team_id VARCHAR, team_name VARCHAR, engineers BIGINT, headcount BIGINT, "
+        "pizza_status VARCHAR, engineering_team BOOLEAN"
+    ),
     "marts.work_attribution": "as_of DATE, attribution VARCHAR, items BIGINT",
-    "ops.run_log": "run_id VARCHAR, road VARCHAR, as_of DATE, started_at TIMESTAMP, ended_at TIMESTAMP, "
-    "status VARCHAR, data_errors INTEGER, findings INTEGER, reason VARCHAR",
-    "quality.expectation_results": "as_of DATE, run_id VARCHAR, checked_at TIMESTAMP, suite VARCHAR, "
-    "expectation VARCHAR, column_name VARCHAR, severity VARCHAR, success BOOLEAN, observed_value VARCHAR, "
-    "unexpected_count BIGINT, why VARCHAR",
+    "ops.run_log": (
+        "run_id VARCHAR, road VARCHAR, as_of DATE, started_at TIMESTAMP, ended_at TIMESTAMP, "
+        "status VARCHAR, data_errors INTEGER, findings INTEGER, reason VARCHAR"
+    ),
+    "quality.expectation_results": (
+        "as_of DATE, run_id VARCHAR, checked_at TIMESTAMP, suite VARCHAR, expectation VARCHAR, "
+        "column_name VARCHAR, severity VARCHAR, success BOOLEAN, observed_value VARCHAR, "
+        "unexpected_count BIGINT, why VARCHAR"
+    ),
 }
 # The charts of dashboards/stl_org_health.yaml, and the views (virtual datasets) they read.
 CHARTS = [
@@ -68,9 +98,10 @@ CHARTS = [
     "quality_findings",
 ]  # fmt: skip
 VIEWS = [
-    "team_alignment_latest", "shared_people_by_team_latest", "team_dependencies_latest", "quality_last_run",
+    "quality_last_run",
     "stl_verdicts", "team_pizza", "dependency_ranking", "dependency_pairs", "stream_problems", "latest_changes",
-    "latest_stl_changes", "run_status", "recent_runs",
+    "latest_stl_changes", "run_status", "recent_runs", "headline", "team_alignment_shown", "shared_people_shown",
+    "dependency_links_shown",
 ]  # fmt: skip
 
 
@@ -151,16 +182,60 @@ def test_every_table_has_a_virtual_dataset_named_for_the_org_with_its_columns_an
     assert (checked_at["column_name"], checked_at["is_dttm"]) == ("checked_at", True)
 
 
-def test_latest_views_keep_the_latest_as_of_and_inherit_descriptions(files):
-    view = files[f"datasets/{DATABASE}/acme__team_alignment_latest.yaml"]
-    assert (view["schema"], view["table_name"]) == (None, "acme__team_alignment_latest")
+def test_views_read_the_filters_in_jinja_and_inherit_descriptions(files):
+    view = files[f"datasets/{DATABASE}/acme__team_alignment_shown.yaml"]
+    assert (view["schema"], view["table_name"]) == (None, "acme__team_alignment_shown")
+    # :snapshot(marts.team_alignment) and :in_scope(team, t.team_id, t.as_of), expanded for Superset's Jinja.
     assert view["sql"] == (
-        "SELECT * FROM marts.team_alignment WHERE as_of = (SELECT max(as_of) FROM marts.team_alignment)"
+        "SELECT * FROM marts.team_alignment AS t\n"
+        "WHERE as_of = {% if filter_values('snapshot') %}(SELECT max(as_of) FROM marts.team_alignment WHERE "
+        "strftime(as_of, '%Y-%m-%d') IN {{ filter_values('snapshot')|where_in }}){% else %}(SELECT max(as_of) FROM "
+        "marts.team_alignment){% endif %} AND items > 0 AND {% if filter_values('scope') %}EXISTS (SELECT 1 FROM "
+        "lookups.scopes AS picked_scope WHERE picked_scope.scope IN {{ filter_values('scope')|where_in }} AND "
+        "picked_scope.as_of = t.as_of AND picked_scope.team_id = t.team_id){% else %}true{% endif %}"
     )
     assert view["columns"][0] == {**view["columns"][0], "column_name": "as_of",
                                   "description": "The as_of of marts.team_alignment."}  # fmt: skip
     last_run = files[f"datasets/{DATABASE}/acme__quality_last_run.yaml"]
     assert "arg_max(run_id, checked_at)" in last_run["sql"]
+
+
+def test_latest_keeps_a_tables_latest_as_of(tmp_path, dashboard_file):
+    path = write_definition(tmp_path, lambda d: chart_of(d, "dependency_network").update(
+        dataset="marts.team_dependencies", latest=True))  # fmt: skip
+    with zipfile.ZipFile(
+        io.BytesIO(build_bundle(load_dashboards([path], dashboard_tables()), dashboard_file, ACME))
+    ) as z:
+        view = yaml.safe_load(z.read(f"{ROOT}/datasets/{DATABASE}/acme__team_dependencies_latest.yaml"))
+    assert view["sql"] == (
+        "SELECT * FROM marts.team_dependencies WHERE as_of = (SELECT max(as_of) FROM marts.team_dependencies)"
+    )
+
+
+def test_the_filters_are_native_filters_over_the_lookups(files):
+    dashboard = files[f"dashboards/{DASHBOARD}.yaml"]
+    snapshot, scope = dashboard["metadata"]["native_filter_configuration"]
+    datasets = {f["uuid"]: f["table_name"] for path, f in files.items() if path.startswith("datasets/")}
+    assert (snapshot["id"], snapshot["name"], snapshot["filterType"]) == ("NATIVE_FILTER-snapshot", "Snapshot",
+                                                                          "filter_select")  # fmt: skip
+    assert [(datasets[t["datasetUuid"]], t["column"]["name"]) for t in snapshot["targets"]] == [
+        ("acme__snapshots", "snapshot")
+    ]
+    assert [(datasets[t["datasetUuid"]], t["column"]["name"]) for t in scope["targets"]] == [("acme__scopes", "scope")]
+    # The latest snapshot first, and picked unless another is; a scope is picked only by a person.
+    assert (snapshot["controlValues"]["defaultToFirstItem"], snapshot["controlValues"]["sortAscending"]) == (
+        True,
+        False,
+    )
+    assert (scope["controlValues"]["defaultToFirstItem"], scope["controlValues"]["multiSelect"]) == (False, False)
+    # Excluded charts by the numbers the position gives them: the runs for both, the whole org's numbers for scope.
+    ids = {n["meta"]["uuid"]: n["meta"]["chartId"] for n in dashboard["position"].values()
+           if isinstance(n, dict) and n.get("type") == "CHART"}  # fmt: skip
+    chart_id = {c: ids[files[f"charts/{DASHBOARD}/{c}.yaml"]["uuid"]] for c in CHARTS}
+    assert sorted(snapshot["scope"]["excluded"]) == sorted(chart_id[c] for c in ("run_status", "recent_runs",
+                                                                                 "quality_findings"))  # fmt: skip
+    assert chart_id["stl_verdicts"] not in scope["scope"]["excluded"]
+    assert chart_id["what_changed"] in scope["scope"]["excluded"]
 
 
 def test_every_chart_reads_a_dataset_of_the_bundle_and_has_a_query_context(files):
@@ -180,7 +255,7 @@ def test_every_chart_reads_a_dataset_of_the_bundle_and_has_a_query_context(files
     findings = json.loads(files[f"charts/{DASHBOARD}/quality_findings.yaml"]["query_context"])
     assert findings["queries"][0]["extras"]["where"] == "(NOT success)"
     assert datasets[files[f"charts/{DASHBOARD}/dependency_network.yaml"]["dataset_uuid"]]["table_name"] == (
-        "acme__team_dependencies_latest"
+        "acme__dependency_links_shown"
     )
     network = json.loads(files[f"charts/{DASHBOARD}/dependency_network.yaml"]["query_context"])
     assert network["queries"][0]["columns"] == ["blocking_team_name", "dependent_team_name"]

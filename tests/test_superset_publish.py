@@ -27,6 +27,7 @@ from tests.superset_server import (
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
+METRICS_ORG = REPO / "tests" / "fixtures" / "metrics_org"
 # The headline charts and the marts.org_health column each shows (dashboards/stl_org_health.yaml).
 HEADLINES = {
     "Single-threaded STLs": "single_threaded_share",
@@ -36,10 +37,10 @@ HEADLINES = {
     "Streams with an active STL": "active_stl_share",
     "Cross-team links per team": "links_per_team",
 }
-# What one publish makes: the dashboard's 19 charts; a dataset per table of the dashboard file (15) and per view
-# the charts read (the YAML's 10 views, and the latest-snapshot views of 3 tables).
+# What one publish makes: the dashboard's 19 charts; a dataset per table of the dashboard file (17) and per view
+# the charts read (the YAML's 14).
 CHARTS = 19
-DATASETS = 15 + 10 + 3
+DATASETS = 17 + 14
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +142,22 @@ def test_refused_login_and_unreachable_superset_are_one_line(server: Superset, t
     unset = orghealth_cli("superset", "check", "--url", server.url,
                       env={k: v for k, v in server.env().items() if k != "SUPERSET_USERNAME"})  # fmt: skip
     assert unset.returncode == 1 and "set SUPERSET_USERNAME in the environment" in unset.stderr
+
+
+def test_a_superset_that_renders_no_jinja_is_told_what_to_set(tmp_path: Path, superset_template: Path):  # noqa: F811
+    """The dashboards' filters are read by their views in Jinja: a Superset without ENABLE_TEMPLATE_PROCESSING (its
+    default) would import them and fail every chart. Publish says so in one line, naming the setting."""
+    db = tmp_path / "org.duckdb"
+    done = orghealth_cli("run", "--config", str(METRICS_ORG / "orghealth.yaml"), "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    no_jinja = {"SUPERSET_TEMPLATE_PROCESSING": "0"}  # superset/superset_config.py: the flag off, Superset's default
+    with running_superset(tmp_path / "superset", username=FIXTURE_USER, password=FIXTURE_PASSWORD,
+                          template=superset_template, settings=no_jinja) as plain:  # fmt: skip
+        refused = orghealth_cli("superset", "publish", "--url", plain.url, "--config",
+                                str(METRICS_ORG / "orghealth.yaml"), "--db", str(db), env=plain.env())  # fmt: skip
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        f"orghealth: Superset at {plain.url} does not render Jinja in SQL, which the dashboards' filters need: set "
+        "FEATURE_FLAGS = {'ENABLE_TEMPLATE_PROCESSING': True} in its superset_config.py and restart it (the dashboards "
+        "are imported; their charts fail until then)"
+    )

@@ -32,6 +32,7 @@ import yaml
 
 from orghealth.database import check_location
 from orghealth.errors import OrgHealthError
+from orghealth.superset import filters
 from orghealth.superset.definitions import Chart, Dashboard, View, latest_view, latest_view_name
 from orghealth.superset.naming import Org
 from orghealth.superset.query_context import form_data, query_context
@@ -106,8 +107,8 @@ def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> tuple[C
 
 
 def _view(con: duckdb.DuckDBPyConnection, name: str, view: View, tables: list[Dataset]) -> Dataset:
-    try:
-        described = con.execute(f"DESCRIBE {view.sql}").fetchall()
+    try:  # at the filters' defaults: the latest snapshot, the whole org
+        described = con.execute(f"DESCRIBE {filters.expand(view.sql, jinja=False)}").fetchall()
     except duckdb.Error as exc:
         raise BundleError(f"view {name}: its SQL fails on the dashboard file: {str(exc).splitlines()[0]}") from exc
     read = [t for t in tables if t.table and t.table in view.sql]
@@ -115,7 +116,7 @@ def _view(con: duckdb.DuckDBPyConnection, name: str, view: View, tables: list[Da
     if unknown := sorted(set(view.labels) - {n for n, *_ in described}):
         raise BundleError(f"view {name}: labels name {', '.join(unknown)}, which its SQL does not return")
     columns = tuple(Column(n, t, known.get(n), view.labels.get(n)) for n, t, *_ in described)
-    return Dataset(name, None, view.sql.strip(), view.description, columns)
+    return Dataset(name, None, filters.expand(view.sql.strip(), jinja=True), view.description, columns)
 
 
 def _thresholds(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -280,7 +281,9 @@ def _dashboard_yaml(dashboard: Dashboard, chart_ids: dict[str, int], org: Org) -
         "metadata": {
             "color_scheme": "supersetColors",
             "cross_filters_enabled": True,
-            "native_filter_configuration": [],
+            "native_filter_configuration": filters.native_filters(
+                dashboard, lambda table: org.dataset_uuid(table.split(".")[-1]), chart_ids
+            ),
             "refresh_frequency": 0,
             "expanded_slices": {},
             "timed_refresh_immune_slices": [],

@@ -108,6 +108,43 @@ class Superset:
             raise SupersetError(f"Superset at {self.url} refused {method} {path}: {_reason(response)}")
         return response
 
+    def dashboard_layout(self, dashboard_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The dashboard's metadata (json_metadata) and its position (position_json), parsed."""
+        found = self._get(f"/api/v1/dashboard/{dashboard_id}")
+        return json.loads(found["json_metadata"] or "{}"), json.loads(found["position_json"] or "{}")
+
+    def update_dashboard_metadata(self, dashboard_id: int, metadata: dict[str, Any]) -> None:
+        """Replace the dashboard's json_metadata (a write: through the session that holds the CSRF token)."""
+        url = f"{self.url}/api/v1/dashboard/{dashboard_id}"
+        try:
+            response = self.api.put(url, json={"json_metadata": json.dumps(metadata)})
+        except requests.RequestException as exc:
+            raise SupersetError(f"Superset at {self.url} did not answer PUT {url}: {exc}") from exc
+        if response.status_code != 200:
+            raise SupersetError(f"Superset at {self.url} refused PUT {url}: {_reason(response)}")
+
+    def dataset_id(self, table_name: str) -> int:
+        """The id of the dataset named `table_name` (an org's `acme__thresholds`)."""
+        query = f"(filters:!((col:table_name,opr:eq,value:'{table_name}')),columns:!(id))"
+        found = self._get(f"/api/v1/dataset/?q={query}")
+        if not found:
+            raise SupersetError(f"Superset at {self.url} has no dataset {table_name!r}")
+        return found[0]["id"]
+
+    def renders_templates(self, dataset_id: int) -> bool:
+        """Whether Superset renders Jinja in a query's SQL (ENABLE_TEMPLATE_PROCESSING): a WHERE that holds only
+        once rendered, on a dataset with a row; unrendered it is valid SQL that holds for none."""
+        context = {
+            "datasource": {"id": dataset_id, "type": "table"},
+            "queries": [{"columns": [], "metrics": [{"expressionType": "SQL", "sqlExpression": "COUNT(*)",
+                                                     "label": "rows"}],
+                         "extras": {"where": "'{{ \"rendered\" }}' = 'rendered'"}, "row_limit": 1}],
+            "result_format": "json",
+            "result_type": "full",
+        }  # fmt: skip
+        (result,) = self.chart_rows(context)
+        return bool(result["data"]) and result["data"][0]["rows"] > 0
+
     def dashboard_charts(self, dashboard_id: int) -> list[dict[str, Any]]:
         """The dashboard's charts, each with its saved params and query_context."""
         ids = sorted(c["id"] for c in self._get(f"/api/v1/dashboard/{dashboard_id}/charts"))

@@ -52,6 +52,20 @@ class Annotation(_Strict):
     color: str | None = None
 
 
+class Filter(_Strict):
+    """A native filter of the dashboard: a select over a column of a lookup table of the dashboard file, whose value
+    the views read (orghealth/superset/filters.py)."""
+
+    id: str = Field(pattern=_NAME)
+    name: str
+    dataset: str  # `schema.table` of the dashboard file, whose column lists the values
+    column: str
+    description: str = ""
+    first_by_default: bool = False  # a value is always picked: the first, in the order below (the latest snapshot)
+    descending: bool = False
+    excluded: list[str] = []  # charts the filter does not narrow (their answers are about the whole org, or the runs)
+
+
 class Chart(_Strict):
     id: str = Field(pattern=_NAME)  # the chart's identity: its uuid derives from it, so the title may change
     title: str
@@ -84,6 +98,7 @@ class Dashboard(_Strict):
     description: str = ""
     views: dict[str, View] = {}
     label_colors: dict[str, str] = {}  # a series or category label -> its colour on every chart (red for offenders)
+    filters: list[Filter] = []
     charts: list[Chart]
     layout: list[Row]
 
@@ -99,6 +114,9 @@ class Dashboard(_Strict):
             raise ValueError(f"layout places {twice} more than once")
         if missing := [i for i in ids if i not in placed]:
             raise ValueError(f"layout does not place {missing}")
+        for found in self.filters:
+            if unknown := sorted(set(found.excluded) - set(ids)):
+                raise ValueError(f"filter {found.id} excludes {unknown}, which are not charts of this file")
         return self
 
     def chart(self, chart_id: str) -> Chart:
@@ -152,6 +170,12 @@ def load_dashboards(paths: list[Path], tables: Collection[str]) -> list[Dashboar
 
 
 def _check_datasets(path: Path, dashboard: Dashboard, tables: Collection[str]) -> None:
+    for found in dashboard.filters:
+        if found.dataset not in tables:
+            raise DashboardDefinitionError(
+                f"dashboard file {path}: filter {found.id}: dataset {found.dataset!r} is not a table of the "
+                f"dashboard file ({', '.join(sorted(tables))})"
+            )
     for chart in dashboard.charts:
         if chart.dataset not in tables and chart.dataset not in dashboard.views:
             views = f"; views of this file: {', '.join(sorted(dashboard.views))}" if dashboard.views else ""

@@ -43,7 +43,33 @@ def publish(superset: Superset, dashboards: list[Dashboard], dashboard_file: Pat
     """Import the org's dashboards over its dashboard file; return their URLs. Publishing the same org again
     overwrites its objects; another org's are left alone."""
     superset.import_bundle(build_bundle(dashboards, dashboard_file, org))
-    return [superset.dashboard(org.dashboard_slug(d.slug))["url"] for d in dashboards]
+    if any(d.filters for d in dashboards) and not superset.renders_templates(superset.dataset_id(
+        org.dataset_name("thresholds"))):  # fmt: skip
+        raise SupersetError(
+            f"Superset at {superset.url} does not render Jinja in SQL, which the dashboards' filters need: set "
+            "FEATURE_FLAGS = {'ENABLE_TEMPLATE_PROCESSING': True} in its superset_config.py and restart it "
+            "(the dashboards are imported; their charts fail until then)"
+        )
+    found = [superset.dashboard(org.dashboard_slug(d.slug)) for d in dashboards]
+    for dashboard in found:
+        scope_filters(superset, dashboard["id"])
+    return [d["url"] for d in found]
+
+
+def scope_filters(superset: Superset, dashboard_id: int) -> None:
+    """Name the charts each native filter applies to (chartsInScope), by the ids the import gave them.
+
+    Superset's front end sends a filter's value only to the charts its chartsInScope lists; the import maps a
+    filter's excluded charts to their new ids but not that list, which the bundle cannot know before."""
+    metadata, position = superset.dashboard_layout(dashboard_id)
+    filters = metadata.get("native_filter_configuration") or []
+    if not filters:
+        return
+    charts = sorted(n["meta"]["chartId"] for n in position.values() if isinstance(n, dict) and n.get("type") == "CHART")
+    for native in filters:
+        excluded = set(native.get("scope", {}).get("excluded", []))
+        native["chartsInScope"] = [c for c in charts if c not in excluded]
+    superset.update_dashboard_metadata(dashboard_id, metadata)
 
 
 @dataclass(frozen=True)
