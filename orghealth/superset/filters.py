@@ -62,10 +62,6 @@ def expand(sql: str, *, jinja: bool) -> str:
     return IN_SCOPE.sub(lambda m: _in_scope(m[1], m[2], m[3], jinja), sql)
 
 
-def uses_filters(sql: str) -> bool:
-    return bool(SNAPSHOT.search(sql) or IN_SCOPE.search(sql))
-
-
 def native_filters(
     dashboard: Dashboard, dataset_uuid: Callable[[str], str], chart_ids: dict[str, int]
 ) -> list[dict[str, Any]]:
