@@ -268,6 +268,24 @@ def test_dashboard_renders_every_chart_with_the_dashboard_files_numbers(
 
     if UPDATE_SCREENSHOT:
         shutil.copyfile(tmp_path / "dashboard.png", SCREENSHOT)
+        return  # the picture shows a night that published
+
+    # A blocked night: an export a week later with 10 more malformed rows (11 rejected of 310, past the 1% limit).
+    # The page keeps the data of 20 Nov and its first row says the last run was blocked, and why.
+    broken = tmp_path / "hris_people.csv"
+    text = (SAMPLE / "hris_people.csv").read_text(encoding="utf-8-sig")
+    broken.write_text(text + "".join(f"E9{n:03},Bad Date {n},,E1001,Engineer,Eng,Eng,Remote,Full-time,13/45/2026,,"
+                                     "Active\r\n" for n in range(10)), encoding="utf-8")  # fmt: skip
+    blocked = orghealth_cli("run", "--config", str(SAMPLE / "orghealth.yaml"), "--hris", str(broken),
+                            "--db", str(published.db), "--as-of", (AS_OF + timedelta(weeks=1)).isoformat())  # fmt: skip
+    assert blocked.returncode == 1 and "quality gate stopped publication" in blocked.stderr, blocked.stderr
+    browser.get(published.dashboard_url + "?standalone=1")
+    settled_charts(browser, len(titles))
+    (status,) = table_rows(browser, "Can I trust what I see?")
+    line = status["Data as of · last run · age"]
+    assert line.startswith("Data as of 20 Nov 2026 · last run ")
+    assert re.search(r"UTC \(cli, for 27 Nov 2026\): blocked \(blocked: 1 data error — .*rejected.*\) · ", line), line
+    assert line.endswith(f" · {(date.today() - AS_OF).days} days old")
 
 
 SAMPLE = REPO / "orghealth" / "sample_org" / "data"
