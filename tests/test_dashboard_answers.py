@@ -48,7 +48,7 @@ CHARTS = 19  # charts of dashboards/stl_org_health.yaml
 LEADERS = "Which leaders are not single-threaded, and why?"
 WAITED_ON = "Which teams do others wait on most?"
 PAIRS = "Who blocks whom, pair by pair?"
-CHANGED = "What changed since the last snapshot?"
+CHANGED = "What changed in the whole org since the last snapshot?"
 TRUST = "Can I trust what I see?"
 
 

@@ -339,7 +339,8 @@ def assert_sample_org_answers(browser: Any, published: Published) -> None:
 
     # What changed since the week before: joiners, leavers, movers from the export's own dates.
     changed = {
-        r["Topic"]: r["Since the snapshot before"] for r in table_rows(browser, "What changed since the last snapshot?")
+        r["Topic"]: r["Since the snapshot before"]
+        for r in table_rows(browser, "What changed in the whole org since the last snapshot?")
     }
     joined, left, moved = expected_people_changes(AS_OF - timedelta(weeks=1), AS_OF)
     assert changed["People"] == f"{joined} joined, {left} left, {moved} moved team since 13 Nov 2026"

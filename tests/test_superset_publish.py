@@ -28,7 +28,8 @@ pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
 METRICS_ORG = REPO / "tests" / "fixtures" / "metrics_org"
-# The headline charts and the marts.org_health column each shows (dashboards/stl_org_health.yaml).
+# The headline metrics (each chart's title adds " · whole org") and the marts.org_health column each shows
+# (dashboards/stl_org_health.yaml).
 HEADLINES = {
     "Single-threaded STLs": "single_threaded_share",
     "Teams of pizza size": "pizza_share",
@@ -94,7 +95,7 @@ def test_publish_check_and_publish_again(server: Superset, tmp_path: Path):
     expected = dict(zip(columns, latest, strict=True))
     assert snapshots == 3  # one point per weekly snapshot on each trendline
     for title, column in HEADLINES.items():
-        trend = sorted(rows[title], key=lambda r: r["as_of"])
+        trend = sorted(rows[f"{title} · whole org"], key=lambda r: r["as_of"])  # the chart's title; the metric's label
         assert len(trend) == 3, title
         assert trend[-1][title] == pytest.approx(expected[column]), title
     assert len(rows["Which leaders are not single-threaded, and why?"]) == stls
@@ -124,7 +125,7 @@ def test_publish_check_and_publish_again(server: Superset, tmp_path: Path):
     assert renamed.returncode == 0, renamed.stderr
     assert counts(session) == before
     titles = {c["slice_name"] for c in published_charts(session)}
-    assert "Single-threaded leaders (renamed)" in titles and "Single-threaded STLs" not in titles
+    assert "Single-threaded leaders (renamed)" in titles and "Single-threaded STLs · whole org" not in titles
 
 
 def test_refused_login_and_unreachable_superset_are_one_line(server: Superset, tmp_path: Path):
