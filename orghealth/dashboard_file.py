@@ -201,9 +201,8 @@ def _build(source: Path, path: Path, config: OrgConfig, key: bytes | None) -> di
         _labels(con, config, key)
         run_log.load_rows(con, RUN_LOG_ROWS, [])  # filled once the run is recorded (staged's `log`)
         execute(con, (DASHBOARD_SQL / "macros.sql").read_text(encoding="utf-8"), {})
-        load_change_macros(
-            con
-        )  # marts.snapshot_changes and marts.stl_changes compare snapshots as `orghealth diff` does
+        # marts.snapshot_changes and marts.stl_changes compare snapshots as `orghealth diff` does
+        load_change_macros(con)
         params = {
             **config.metrics.model_dump(),
             "min_group_size": config.publish.min_group_size,

@@ -120,14 +120,17 @@ def _require_opens(work: Path, db_path: Path) -> None:
         ) from exc
 
 
+OUT_OF_SPACE = ("No space left on device", "Disk quota exceeded")  # how the OS words a full disk, as DuckDB relays it
+
+
 def is_out_of_space(exc: BaseException) -> bool:
     """Whether DuckDB failed because the file system is full (DuckDB reports it as text, not as an errno)."""
-    return "No space left on device" in str(exc) or "Disk quota exceeded" in str(exc)
+    return any(what in str(exc) for what in OUT_OF_SPACE)
 
 
 def is_unwritable(text: str) -> bool:
     """Whether an error (its text) says the file system refuses writes: full, over quota, or read-only."""
-    return any(what in text for what in ("No space left on device", "Disk quota exceeded", "Read-only file system"))
+    return any(what in text for what in (*OUT_OF_SPACE, "Read-only file system"))
 
 
 def _prune_failed_copies(folder: Path, keep: Path) -> None:

@@ -34,8 +34,7 @@ def record(entry: RunRecord, log: Path, dashboard: Path | None) -> list[str]:
     try:
         dashboard_file.refresh_run_log(dashboard, log)
     except (OrgHealthError, OSError, duckdb.Error) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
-        return [f"the run log in {dashboard} is not up to date: {reason}"]
+        return [f"the run log in {dashboard} is not up to date: {run_log.error_reason(exc)}"]
     return []
 
 

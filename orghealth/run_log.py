@@ -66,6 +66,12 @@ class RunLogUnavailable(OrgHealthError):
     """The run log could not be written or read (held by another process for too long, or not writable)."""
 
 
+def error_reason(exc: BaseException) -> str:
+    """Why a file could not be written or read, in one line: the OS's words (`Read-only file system`), else the
+    first line of the error."""
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
+
+
 @dataclass(frozen=True)
 class RunRecord:
     """One run's row in the log. Times are UTC without a time zone."""
@@ -237,8 +243,7 @@ def append(path: Path, record: RunRecord) -> bool:
             for leftover in (path, path.with_name(path.name + ".wal")):
                 with suppress(OSError):  # a read-only file system refuses even to say it is not there
                     leftover.unlink()
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
-        raise RunLogUnavailable(f"run log {path} not written: {reason}") from exc
+        raise RunLogUnavailable(f"run log {path} not written: {error_reason(exc)}") from exc
 
 
 @_retry_while_held
@@ -262,5 +267,4 @@ def read(path: Path, *, newest_first: bool = False, limit: int | None = None) ->
     except duckdb.CatalogException:
         return []  # a file created but never written: no run recorded yet
     except (OSError, duckdb.Error) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
-        raise RunLogUnavailable(f"run log {path} cannot be read: {reason}") from exc
+        raise RunLogUnavailable(f"run log {path} cannot be read: {error_reason(exc)}") from exc

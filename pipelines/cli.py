@@ -24,13 +24,13 @@ app = typer.Typer(
 )
 
 
-def _parse_date(value: str | None) -> date | None:
+def _parse_date(value: str | None, option: str = "--as-of") -> date | None:
     if value is None:
         return None
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
-        raise ConfigError(f"--as-of {value!r} is not a date in the form YYYY-MM-DD") from None
+        raise ConfigError(f"{option} {value!r} is not a date in the form YYYY-MM-DD") from None
 
 
 def _fail(exc: OrgHealthError) -> typer.Exit:
@@ -266,23 +266,17 @@ def diff_snapshots(
     import duckdb
 
     from orghealth.changes import diff, pick_snapshots, report
-    from orghealth.config import load_config
+    from orghealth.config import OrgConfig, load_config
     from orghealth.database import check_location
-    from orghealth.settings import DEFAULT_DB
+    from orghealth.settings import database_paths
 
     try:
-        days = {}
-        for option, value in (("--from", from_as_of), ("--to", to_as_of)):
-            try:
-                days[option] = None if value is None else date.fromisoformat(value)
-            except ValueError:
-                raise ConfigError(f"{option} {value!r} is not a date in the form YYYY-MM-DD") from None
-        if db is None and config is not None:  # its database only: no export, no pseudonym key is needed to read
-            db = load_config(config).database
-        db = db or DEFAULT_DB
+        previous, latest = _parse_date(from_as_of, "--from"), _parse_date(to_as_of, "--to")
+        # The config's database only: no export and no pseudonym key is needed to read.
+        db, _ = database_paths(load_config(config) if config else OrgConfig(), db)
         check_location(db, must_exist=True)
         with duckdb.connect(str(db), read_only=True) as con:
-            found = diff(con, *pick_snapshots(con, days["--from"], days["--to"], str(db)))
+            found = diff(con, *pick_snapshots(con, previous, latest, str(db)))
     except duckdb.Error as exc:
         raise _fail(OrgHealthError(f"{db}: {str(exc).splitlines()[0]}")) from None
     except OrgHealthError as exc:
